@@ -1,0 +1,18 @@
+"""The `hrmonitor` console command: Django's management commands plus `init`, `serve`,
+`demo` and `createadmin`."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hrmonitor.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""The one access module. Deny by default.
+
+Every protected object of every module is fetched through a helper built on these primitives:
+`scope_for(user, perm)` says where a user holds a permission (nowhere, some countries, or the
+whole region); `<thing>_get_for_user` / `<things>_visible_to` apply it. Country scoping lives
+here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from hrmonitor.core.roles import MFA_REQUIRED_ROLES, Perm, Role, roles_with
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from hrmonitor.core.models import ApiToken, Job, RoleAssignment, User
+
+    AnyUser = User | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a permission holds. `everywhere` covers region-level records (no country) too."""
+
+    everywhere: bool = False
+    country_ids: frozenset[int] = frozenset()
+
+    @property
+    def anywhere(self) -> bool:
+        return self.everywhere or bool(self.country_ids)
+
+    def allows(self, country_id: int | None) -> bool:
+        if self.everywhere:
+            return True
+        return country_id is not None and country_id in self.country_ids
+
+    def filter[Q_: QuerySet[Any]](self, queryset: Q_, field: str = "country") -> Q_:
+        """Restrict `queryset` to the records whose `field` country lies in this scope."""
+        if self.everywhere:
+            return queryset
+        if not self.country_ids:
+            return queryset.none()
+        return queryset.filter(**{f"{field}__in": self.country_ids})
+
+
+NOWHERE = Scope()
+
+
+def active_assignments(user: AnyUser) -> list[RoleAssignment]:
+    """The user's role assignments valid today, read once per request and kept on the user."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: list[RoleAssignment] | None = getattr(user, "_hrmonitor_assignments", None)
+    if cached is None:
+        today = timezone.localdate()
+        cached = list(
+            user.role_assignments.filter(
+                Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+                Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+            ).select_related("country")
+        )
+        user._hrmonitor_assignments = cached  # type: ignore[attr-defined]  # per-request cache
+    return cached
+
+
+def forget_assignments(user: AnyUser) -> None:
+    """Drop the per-request cache after roles changed."""
+    if hasattr(user, "_hrmonitor_assignments"):
+        del user._hrmonitor_assignments
+
+
+def user_roles(user: AnyUser) -> set[Role]:
+    return {Role(a.role) for a in active_assignments(user)}
+
+
+def scope_for(user: AnyUser, permission: str) -> Scope:
+    """Where `user` holds `permission`: the union over their assignments of roles holding it."""
+    roles = roles_with(permission)
+    everywhere = False
+    countries: set[int] = set()
+    for assignment in active_assignments(user):
+        if assignment.role not in roles:
+            continue
+        if assignment.country_id is None:
+            everywhere = True
+        else:
+            countries.add(assignment.country_id)
+    if everywhere:
+        return Scope(everywhere=True)
+    return Scope(country_ids=frozenset(countries))
+
+
+def has_perm(
+    user: AnyUser, permission: str, country_id: int | None = None, *, anywhere: bool = False
+) -> bool:
+    """Whether `user` holds `permission` for a record of `country_id` (None = region-level),
+    or, with `anywhere=True`, in at least one place."""
+    scope = scope_for(user, permission)
+    return scope.anywhere if anywhere else scope.allows(country_id)
+
+
+def require_perm(
+    user: AnyUser, permission: str, country_id: int | None = None, *, anywhere: bool = False
+) -> None:
+    if not has_perm(user, permission, country_id, anywhere=anywhere):
+        raise PermissionDenied
+
+
+def mfa_required(user: AnyUser) -> bool:
+    """Roles that read case data, approve or manage people must use a second factor."""
+    return bool(user_roles(user) & MFA_REQUIRED_ROLES)
+
+
+# --- Jobs ------------------------------------------------------------------------------------
+
+
+def jobs_visible_to(user: AnyUser) -> QuerySet[Job]:
+    """A user sees the jobs they started; the Secretariat administrator sees all."""
+    from hrmonitor.core.models import Job
+
+    if not user.is_authenticated:
+        return Job.objects.none()
+    jobs = Job.objects.select_related("created_by")
+    if scope_for(user, Perm.VIEW_ALL_JOBS).everywhere:
+        return jobs
+    return jobs.filter(created_by=user)
+
+
+def job_get_for_user(user: AnyUser, pk: int) -> Job:
+    """The job, or 404 — also when it exists but is someone else's (no existence leak)."""
+    job = jobs_visible_to(user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+
+def api_tokens_visible_to(user: AnyUser) -> QuerySet[ApiToken]:
+    from hrmonitor.core.models import ApiToken
+
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user)
+
+
+def api_token_get_for_user(user: AnyUser, pk: int) -> ApiToken:
+    token = api_tokens_visible_to(user).filter(pk=pk).first()
+    if token is None:
+        raise Http404
+    return token

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from hrmonitor.core.access import has_perm, user_roles
+from hrmonitor.core.roles import Perm
+from hrmonitor.core.selectors import demo_data_present
+
+
+def platform(request: HttpRequest) -> dict[str, Any]:
+    """What the base layout needs on every page: the demo banner and the navigation rights."""
+    user = request.user
+    return {
+        "demo_data_present": demo_data_present(),
+        "site_url": settings.SITE_URL,
+        "nav": {
+            "roles": sorted(r.label for r in user_roles(user)),
+            "audit": has_perm(user, Perm.VIEW_AUDIT, anywhere=True),
+            "admin": user.is_authenticated and user.is_staff,
+        },
+    }

@@ -1,0 +1,90 @@
+"""Public pages: the home page with the map, the countries, a country."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from hrmonitor.core import selectors as core_selectors
+from hrmonitor.core.models import SubRegion
+from hrmonitor.framework import selectors as framework_selectors
+
+# One colour per sub-region, chosen to be distinguishable with common colour-vision
+# deficiencies (Okabe–Ito palette) and readable with the country name on top.
+SUB_REGION_COLOURS = ["#56B4E9", "#E69F00", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
+
+
+def _map_data(sub_regions: list[SubRegion]) -> dict[str, Any]:
+    return {
+        "geojson_url": reverse("core:map_geojson"),
+        "sub_regions": [
+            {"name": sub.name, "colour": SUB_REGION_COLOURS[i % len(SUB_REGION_COLOURS)]}
+            for i, sub in enumerate(sub_regions)
+        ],
+        "countries": [
+            {
+                "map_name": country.map_name,
+                "name": country.name,
+                "sub_region": sub.name,
+                "url": reverse("portal:country", args=[country.iso2]),
+            }
+            for sub in sub_regions
+            for country in sub.countries.all()
+        ],
+    }
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    sub_regions = list(core_selectors.sub_regions_with_countries())
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "region": core_selectors.region_main(),
+            "framework": framework_selectors.framework_main(),
+            "objectives": framework_selectors.objectives_list(),
+            "sub_regions": [
+                (sub, SUB_REGION_COLOURS[i % len(SUB_REGION_COLOURS)])
+                for i, sub in enumerate(sub_regions)
+            ],
+            "country_count": sum(len(sub.countries.all()) for sub in sub_regions),
+            "map_data": _map_data(sub_regions),
+        },
+    )
+
+
+def countries(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    countries = core_selectors.countries_list().order_by("sub_region__order", "name")
+    if query:
+        countries = countries.filter(
+            Q(name_en__icontains=query)
+            | Q(name_ru__icontains=query)
+            | Q(iso2__iexact=query)
+            | Q(iso3__iexact=query)
+            | Q(sub_region__name_en__icontains=query)
+            | Q(sub_region__name_ru__icontains=query)
+        )
+    context = {"countries": countries, "query": query}
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "country-results":
+        return render(request, "portal/_country_results.html", context)
+    return render(request, "portal/countries.html", context)
+
+
+def country(request: HttpRequest, iso2: str) -> HttpResponse:
+    country = core_selectors.country_by_iso2(iso2)
+    if country is None:
+        raise Http404
+    return render(
+        request,
+        "portal/country.html",
+        {
+            "country": country,
+            "organisations": core_selectors.organisations_in(country),
+            "neighbours": core_selectors.countries_list().filter(sub_region=country.sub_region),
+        },
+    )

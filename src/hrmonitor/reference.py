@@ -1,0 +1,26 @@
+"""The reference data every installation loads (`hrmonitor init`), in dependency order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from hrmonitor.core.services import LoadReport, geography_load
+from hrmonitor.framework.services import framework_load
+
+LOADERS: list[tuple[str, Callable[..., LoadReport]]] = [
+    ("geography", geography_load),
+    ("framework", framework_load),
+]
+
+
+@transaction.atomic
+def reference_data_load(*, progress: Callable[[float, str], None] | None = None) -> LoadReport:
+    """Load every reference data file; all or nothing."""
+    report = LoadReport()
+    for step, (name, loader) in enumerate(LOADERS):
+        if progress:
+            progress(100 * step / len(LOADERS), name)
+        loader(report=report)
+    return report

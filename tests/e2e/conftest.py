@@ -1,0 +1,93 @@
+"""Browser tests: Playwright driving Debian's chromium against the live test server.
+
+No browser is downloaded: Playwright launches /usr/bin/chromium (Debian package `chromium`,
+installed by .ci/run). Without it these tests fail loudly rather than skip, so CI cannot pass
+with the browser tests silently missing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import struct
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from hrmonitor.reference import reference_data_load
+
+# Playwright's sync API runs an event loop in this thread; Django would refuse database access
+# from such a thread. The test thread is only a test driver, so this is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("HRMONITOR_CHROMIUM", "/usr/bin/chromium")
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db: None) -> None:
+    # Browser tests use real transactions and the database is emptied after each one.
+    reference_data_load()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (see .ci/run)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class Requests(list[str]):
+    def outside(self) -> list[str]:
+        return [
+            url
+            for url in self
+            if urlparse(url).hostname not in LOCAL_HOSTS and not url.startswith("data:")
+        ]
+
+
+@pytest.fixture
+def requests_seen() -> Requests:
+    return Requests()
+
+
+@pytest.fixture
+def page(browser, live_server, requests_seen, tmp_path):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.on("request", lambda request: requests_seen.append(request.url))
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def totp_now(secret: str, *, step: int = 30, digits: int = 6) -> str:
+    """RFC 6238 TOTP, what an authenticator app shows for `secret` (base32) right now."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    counter = struct.pack(">Q", int(time.time()) // step)
+    digest = hmac.new(key, counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    code = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 10**digits
+    return str(code).zfill(digits)
