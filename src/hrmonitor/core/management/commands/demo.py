@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from hrmonitor.core.demo import demo_populate, demo_wanted
+from hrmonitor.core.models import DemoDataset
 
 
 class Command(BaseCommand):
@@ -23,6 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and not demo_wanted():
             self.stdout.write("The database is not empty: demo data not added.")
+            return
+        if DemoDataset.objects.exists():
+            self.stdout.write("The demo dataset is already present: nothing added.")
             return
         result = demo_populate()
         for line in result.lines:
