@@ -19,6 +19,13 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         reference_data_load()
 
 
+@pytest.fixture
+def committed_reference_data(transactional_db):  # type: ignore[no-untyped-def]
+    """For tests with real transactions (a worker process, a live server): the database is
+    emptied after each of them, so the reference data is loaded again (idempotent, ~0.1 s)."""
+    reference_data_load()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
     cache.clear()

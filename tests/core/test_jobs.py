@@ -10,6 +10,10 @@ from hrmonitor.core.models import Job
 
 pytestmark = pytest.mark.django_db
 
+# The worker really runs: it commits, and closes its database connection when done, as in
+# production. Tests that run it use real transactions.
+with_worker = pytest.mark.usefixtures("committed_reference_data")
+
 
 @job_kind("tests.halfway")
 def _halfway(ctx: JobContext) -> str:
@@ -33,6 +37,7 @@ def start(kind, user, django_capture_on_commit_callbacks):  # type: ignore[no-un
     return job
 
 
+@with_worker
 def test_a_job_runs_in_the_worker_and_ends_done_with_its_result(
     personas, django_capture_on_commit_callbacks
 ):
@@ -47,6 +52,7 @@ def test_a_job_runs_in_the_worker_and_ends_done_with_its_result(
     assert job.started_at and job.finished_at
 
 
+@with_worker
 def test_a_failing_job_tells_the_user_and_keeps_the_error_for_the_administrator(
     personas, django_capture_on_commit_callbacks
 ):
@@ -83,6 +89,7 @@ def test_someone_elses_job_is_not_found(personas, login):
     assert login(personas["secretariat_admin"]).get(f"/jobs/{job.pk}/").status_code == 200
 
 
+@with_worker
 def test_the_administrator_reloads_reference_data_as_a_job(
     personas, login, django_capture_on_commit_callbacks
 ):

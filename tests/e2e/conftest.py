@@ -19,8 +19,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from hrmonitor.reference import reference_data_load
-
 # Playwright's sync API runs an event loop in this thread; Django would refuse database access
 # from such a thread. The test thread is only a test driver, so this is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -30,9 +28,8 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
 @pytest.fixture(autouse=True)
-def reference_data(transactional_db: None) -> None:
-    # Browser tests use real transactions and the database is emptied after each one.
-    reference_data_load()
+def _reference_data(committed_reference_data: None) -> None:
+    """Browser tests use real transactions; see tests/conftest.py."""
 
 
 @pytest.fixture(scope="session")
