@@ -61,6 +61,7 @@ PERSONAS: dict[str, tuple[Role, str | None]] = {
     "secretariat_admin": (Role.SECRETARIAT_ADMIN, None),
     "me_officer": (Role.ME_OFFICER, None),
     "focal_point_georgia": (Role.FOCAL_POINT, "GE"),
+    "focal_point_armenia": (Role.FOCAL_POINT, "AM"),
     "focal_point_kazakhstan": (Role.FOCAL_POINT, "KZ"),
     "community_monitor": (Role.COMMUNITY_MONITOR, "KZ"),
     "case_documenter": (Role.CASE_DOCUMENTER, "KG"),

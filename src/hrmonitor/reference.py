@@ -7,11 +7,12 @@ from collections.abc import Callable
 from django.db import transaction
 
 from hrmonitor.core.services import LoadReport, geography_load
-from hrmonitor.framework.services import framework_load
+from hrmonitor.framework.services import framework_load, indicator_definitions_load
 
 LOADERS: list[tuple[str, Callable[..., LoadReport]]] = [
     ("geography", geography_load),
     ("framework", framework_load),
+    ("indicator definitions", indicator_definitions_load),
 ]
 
 

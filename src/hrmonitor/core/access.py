@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from hrmonitor.core.models import ApiToken, Job, RoleAssignment, User
+    from hrmonitor.framework.models import DataValue
 
     AnyUser = User | AnonymousUser
 
@@ -158,3 +159,33 @@ def api_token_get_for_user(user: AnyUser, pk: int) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+# --- Framework data values -------------------------------------------------------------------
+
+
+def data_values_visible_to(user: AnyUser) -> QuerySet[DataValue]:
+    """Approved values of public indicators for everyone; drafts, submissions and returned
+    values only where the user may see drafts (a focal point: their countries; the Secretariat,
+    M&E officers and evaluators: everywhere, region-level values included)."""
+    from hrmonitor.framework.models import DataValue
+
+    values = DataValue.objects.select_related("indicator", "country")
+    public = Q(status=DataValue.Status.APPROVED, indicator__is_public=True)
+    scope = scope_for(user, Perm.FRAMEWORK_VIEW_DRAFTS)
+    if scope.everywhere:
+        return values
+    if scope.country_ids:
+        return values.filter(public | Q(country_id__in=scope.country_ids))
+    return values.filter(public)
+
+
+def data_value_get_for_user(user: AnyUser, pk: int, *, write: bool = False) -> DataValue:
+    """The value if the user may see it (404 otherwise); with `write`, also the right to enter
+    data for its country (403 otherwise)."""
+    value = data_values_visible_to(user).filter(pk=pk).first()
+    if value is None:
+        raise Http404
+    if write:
+        require_perm(user, Perm.FRAMEWORK_ENTER_DATA, value.country_id)
+    return value

@@ -19,6 +19,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "nav": {
             "roles": sorted(r.label for r in user_roles(user)),
             "audit": has_perm(user, Perm.VIEW_AUDIT, anywhere=True),
+            "entry": has_perm(user, Perm.FRAMEWORK_ENTER_DATA, anywhere=True),
+            "review": has_perm(user, Perm.FRAMEWORK_APPROVE, anywhere=True),
             "admin": user.is_authenticated and user.is_staff,
         },
     }

@@ -42,6 +42,7 @@ class Perm:
     FRAMEWORK_ENTER_DATA = "framework.enter_data"
     FRAMEWORK_APPROVE = "framework.approve"
     FRAMEWORK_VIEW_DRAFTS = "framework.view_drafts"
+    FRAMEWORK_REOPEN = "framework.reopen"
 
     MONITORING_EDIT = "monitoring.edit"
     CLM_SUBMIT = "clm.submit"
@@ -68,6 +69,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     Perm.FRAMEWORK_ENTER_DATA: frozenset(_ALL_STAFF | {Role.FOCAL_POINT}),
     Perm.FRAMEWORK_APPROVE: frozenset(_ALL_STAFF),
     Perm.FRAMEWORK_VIEW_DRAFTS: frozenset(_ALL_STAFF | {Role.FOCAL_POINT, Role.EVALUATOR}),
+    # Reopening an approved value changes published figures: the administrator only.
+    Perm.FRAMEWORK_REOPEN: frozenset({Role.SECRETARIAT_ADMIN}),
     Perm.MONITORING_EDIT: frozenset(_ALL_STAFF | {Role.FOCAL_POINT}),
     Perm.CLM_SUBMIT: frozenset({Role.COMMUNITY_MONITOR, Role.FOCAL_POINT}),
     Perm.CLM_MANAGE: frozenset(_ALL_STAFF),

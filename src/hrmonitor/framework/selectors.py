@@ -2,9 +2,38 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
-from hrmonitor.framework.models import Activity, Framework, Indicator, Objective
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hrmonitor.core.models import Country
+from hrmonitor.framework import periods
+from hrmonitor.framework.computation import Computer
+from hrmonitor.framework.models import (
+    Activity,
+    DataValue,
+    Framework,
+    Indicator,
+    Objective,
+    Target,
+)
+from hrmonitor.framework.periods import Period
+from hrmonitor.framework.progress import (
+    DEFAULT_RULE,
+    Direction,
+    ProgressError,
+    ProgressRule,
+    Status,
+    percent_of_target,
+    progress_status,
+)
+from hrmonitor.framework.sources import LineageRef, SourceResult
 
 
 def framework_main() -> Framework | None:
@@ -63,4 +92,179 @@ def activity_by_code(code: str) -> Activity | None:
         .prefetch_related("indicators")
         .filter(code=code)
         .first()
+    )
+
+
+# --- Progress --------------------------------------------------------------------------------
+
+
+@dataclass
+class ProgressRow:
+    """Where one indicator stands for one country (or the region, country None)."""
+
+    indicator: Indicator
+    country: Country | None
+    baseline: Target | None
+    target: Target | None
+    actual: SourceResult
+    actual_period: str | None
+    percent: Decimal | None
+    status: Status
+    series: list[tuple[str, Decimal | None]]
+    # A problem with the targets themselves, for the Secretariat to fix (translated).
+    problem: str = ""
+
+    @property
+    def place(self) -> str:
+        return self.country.iso2 if self.country else ""
+
+
+def targets_for(indicators: Sequence[Indicator]) -> dict[tuple[int, int | None], dict[str, Target]]:
+    """Per (indicator, country): the earliest baseline and the governing target — the
+    life-of-strategy target if there is one, else the latest target. One query."""
+    found: dict[tuple[int, int | None], dict[str, Target]] = defaultdict(dict)
+    rows = Target.objects.filter(indicator__in=indicators).order_by("period")
+    for target in rows:
+        slot = found[(target.indicator_id, target.country_id)]
+        if target.kind == Target.Kind.BASELINE:
+            slot.setdefault("baseline", target)
+        elif target.kind == Target.Kind.LIFE_OF_STRATEGY:
+            slot["life"] = target
+        else:
+            slot["target"] = target
+    for slot in found.values():
+        if "life" in slot:
+            slot["target"] = slot.pop("life")
+    return found
+
+
+def reporting_years(today: date | None = None, span: int = 8) -> list[Period]:
+    """The years progress is shown for: the last `span` years up to this one."""
+    today = today or timezone.localdate()
+    return [periods.year(y) for y in range(today.year - span + 1, today.year + 1)]
+
+
+def progress_rows(
+    indicators: Sequence[Indicator],
+    places: Sequence[Country | None],
+    *,
+    computer: Computer,
+    years: Sequence[Period],
+    today: date | None = None,
+) -> list[ProgressRow]:
+    """Baseline, target, latest actual, percent of target, status and yearly series for each
+    indicator × place. Queries: the computer's store and the targets, whatever the size."""
+    today = today or timezone.localdate()
+    targets = targets_for(indicators)
+    rows = []
+    for indicator in indicators:
+        direction = Direction(indicator.direction)
+        try:
+            rule = ProgressRule(
+                on_track=indicator.on_track_ratio or DEFAULT_RULE.on_track,
+                at_risk=indicator.at_risk_ratio or DEFAULT_RULE.at_risk,
+            )
+        except ProgressError:
+            rule = DEFAULT_RULE
+        for place in places:
+            series = [(year.key, computer.value(indicator, place, year)) for year in years]
+            latest = next(((key, r) for key, r in reversed(series) if r.value is not None), None)
+            slot = targets.get((indicator.pk, place.pk if place else None), {})
+            baseline, target = slot.get("baseline"), slot.get("target")
+            actual = latest[1] if latest else SourceResult(None)
+            percent = None
+            problem = ""
+            try:
+                percent = percent_of_target(
+                    baseline.value if baseline else None,
+                    target.value if target else None,
+                    actual.value,
+                    direction,
+                )
+                elapsed = (
+                    periods.elapsed_fraction(periods.parse_period(target.period), today)
+                    if target
+                    else Decimal(1)
+                )
+                status = progress_status(
+                    baseline.value if baseline else None,
+                    target.value if target else None,
+                    actual.value,
+                    direction,
+                    elapsed,
+                    rule,
+                )
+            except ProgressError as error:
+                status = Status.NO_TARGET
+                if error.code == "target_against_direction":
+                    problem = _("The target lies on the wrong side of the baseline.")
+            except periods.PeriodError:
+                status = Status.NO_TARGET
+                problem = _("The target's period cannot be read.")
+            rows.append(
+                ProgressRow(
+                    indicator=indicator,
+                    country=place,
+                    baseline=baseline,
+                    target=target,
+                    actual=actual,
+                    actual_period=latest[0] if latest else None,
+                    percent=percent,
+                    status=status,
+                    series=[(key, r.value) for key, r in series],
+                    problem=problem,
+                )
+            )
+    return rows
+
+
+# --- Data entry ------------------------------------------------------------------------------
+
+
+def entry_indicators(*, regional: bool) -> QuerySet[Indicator]:
+    """The entered indicators of the region's form (regional) or of a country's form."""
+    level = Q(level=Indicator.Level.REGIONAL) if regional else ~Q(level=Indicator.Level.REGIONAL)
+    return (
+        Indicator.objects.filter(level, source_kind=Indicator.SourceKind.ENTERED)
+        .select_related("objective")
+        .prefetch_related("disaggregations__options", "rules")
+        .order_by("objective__order", "order")
+    )
+
+
+def entry_values(
+    values: QuerySet[DataValue], *, country: Country | None, period: str
+) -> dict[tuple[int, str], DataValue]:
+    """The values of one form (country × period), by (indicator, disaggregation key), with
+    their evidence — two queries."""
+    rows = values.filter(country=country, period=period).prefetch_related("evidence")
+    return {(v.indicator_id, v.disaggregation): v for v in rows}
+
+
+def review_queue(values: QuerySet[DataValue]) -> QuerySet[DataValue]:
+    return (
+        values.filter(status=DataValue.Status.SUBMITTED)
+        .select_related("indicator", "country", "submitted_by", "entered_by")
+        .prefetch_related("evidence")
+        .order_by(
+            "country__name",
+            "period",
+            "indicator__objective__order",
+            "indicator__order",
+            "disaggregation",
+        )
+    )
+
+
+def lineage_records(user: object, refs: Sequence[LineageRef]) -> list[DataValue]:
+    """The records of a lineage the user may see (others are counted but not shown)."""
+    from hrmonitor.core.access import data_values_visible_to
+
+    keys = [ref.pk for ref in refs if ref.label == DataValue._meta.label]
+    return list(
+        data_values_visible_to(user)  # type: ignore[arg-type]
+        .filter(pk__in=keys)
+        .select_related("approved_by", "entered_by")
+        .prefetch_related("evidence")
+        .order_by("country__name", "period", "disaggregation")
     )

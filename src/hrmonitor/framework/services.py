@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hrmonitor.core.services import LoadReport, read_yaml, record_sync, translated
-from hrmonitor.framework.models import Activity, EvaluationArea, Framework, Indicator, Objective
+from hrmonitor.framework.models import (
+    Activity,
+    Disaggregation,
+    DisaggregationOption,
+    EvaluationArea,
+    Framework,
+    Indicator,
+    Objective,
+    ValidationRule,
+)
 
 FRAMEWORK_FILE = Path(__file__).resolve().parent / "data" / "ehra-strategic-framework.yaml"
 
@@ -80,9 +90,79 @@ def framework_load(*, path: Path = FRAMEWORK_FILE, report: LoadReport | None = N
                     "objective": objective,
                     "activity": activities.get(activity_code) if activity_code else None,
                     "order": item["order"],
+                    # Definitions, units and rules come from the definitions file.
                     **translated(item, "name"),
-                    **translated(item, "definition"),
                 },
+                report=report,
+            )
+    return report
+
+
+DEFINITIONS_FILE = Path(__file__).resolve().parent / "data" / "indicator-definitions.yaml"
+_DEFINITION_FIELDS = (
+    "unit",
+    "currency",
+    "decimals",
+    "direction",
+    "space_aggregation",
+    "time_aggregation",
+    "frequency",
+    "level",
+    "source_kind",
+    "formula",
+    "source_function",
+    "source_params",
+    "is_key",
+    "is_public",
+)
+
+
+@transaction.atomic
+def indicator_definitions_load(
+    *, path: Path = DEFINITIONS_FILE, report: LoadReport | None = None
+) -> LoadReport:
+    """Load how indicators are measured: disaggregation categories, and per indicator its unit,
+    level, aggregation, disaggregations and validation rules. Idempotent, like every loader."""
+    report = report or LoadReport()
+    data = read_yaml(path)
+    categories: dict[str, Disaggregation] = {}
+    for order, category in enumerate(data.get("disaggregations", []), start=1):
+        categories[category["code"]] = record_sync(
+            Disaggregation,
+            lookup={"code": category["code"]},
+            values={"order": order, **translated(category, "name")},
+            report=report,
+        )
+        for option_order, option in enumerate(category["options"], start=1):
+            record_sync(
+                DisaggregationOption,
+                lookup={"disaggregation": categories[category["code"]], "code": option["code"]},
+                values={"order": option_order, **translated(option, "name")},
+                report=report,
+            )
+    for code, spec in data.get("indicators", {}).items():
+        indicator = Indicator.objects.filter(code=code).first()
+        if indicator is None:
+            raise ValidationError(
+                _("The definitions file names an unknown indicator %(code)s.") % {"code": code}
+            )
+        values = {name: spec[name] for name in _DEFINITION_FIELDS if name in spec}
+        operator, value = spec.get("condition") or ("", None)
+        values["condition_operator"] = operator
+        values["condition_value"] = Decimal(str(value)) if value is not None else None
+        for text_field in ("definition", "means_of_verification"):
+            if f"{text_field}_en" in spec:
+                values.update(translated(spec, text_field))
+        record_sync(Indicator, lookup={"pk": indicator.pk}, values=values, report=report)
+        wanted = {categories[c].pk for c in spec.get("disaggregations", [])}
+        if set(indicator.disaggregations.values_list("pk", flat=True)) != wanted:
+            indicator.disaggregations.set(wanted)
+            report.add(Indicator, "updated")
+        for rule in [*spec.get("rules", []), *spec.get("extra_rules", [])]:
+            record_sync(
+                ValidationRule,
+                lookup={"indicator": indicator, "kind": rule["kind"]},
+                values={"params": rule.get("params", {}), **translated(rule, "message")},
                 report=report,
             )
     return report

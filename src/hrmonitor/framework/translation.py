@@ -3,7 +3,16 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as history_register
 
-from hrmonitor.framework.models import Activity, EvaluationArea, Framework, Indicator, Objective
+from hrmonitor.framework.models import (
+    Activity,
+    Disaggregation,
+    DisaggregationOption,
+    EvaluationArea,
+    Framework,
+    Indicator,
+    Objective,
+    ValidationRule,
+)
 
 
 @register(Framework)
@@ -28,8 +37,32 @@ class ActivityTranslation(TranslationOptions):
 
 @register(Indicator)
 class IndicatorTranslation(TranslationOptions):
-    fields = ("name", "definition")
+    fields = ("name", "definition", "means_of_verification")
 
 
-for model in (Framework, EvaluationArea, Objective, Activity, Indicator):
+@register(Disaggregation)
+class DisaggregationTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(DisaggregationOption)
+class DisaggregationOptionTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(ValidationRule)
+class ValidationRuleTranslation(TranslationOptions):
+    fields = ("message",)
+
+
+for model in (
+    Framework,
+    EvaluationArea,
+    Objective,
+    Activity,
+    Indicator,
+    Disaggregation,
+    DisaggregationOption,
+    ValidationRule,
+):
     history_register(model)

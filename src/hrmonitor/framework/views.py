@@ -1,9 +1,26 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections import defaultdict
+from typing import Any
 
-from hrmonitor.framework import selectors
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from hrmonitor.core import access
+from hrmonitor.core import selectors as core_selectors
+from hrmonitor.core.models import Country
+from hrmonitor.core.roles import Perm
+from hrmonitor.framework import disaggregation, errors, periods, selectors, values
+from hrmonitor.framework.computation import Computer
+from hrmonitor.framework.forms import EvidenceForm
+from hrmonitor.framework.models import DataValue, Indicator
 
 
 def browser(request: HttpRequest) -> HttpResponse:
@@ -28,7 +45,342 @@ def objective_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The indicator, how it is measured, and where it stands in the region and each country."""
     indicator = selectors.indicator_by_code(code)
     if indicator is None:
         raise Http404
-    return render(request, "framework/indicator_detail.html", {"indicator": indicator})
+    countries = list(core_selectors.countries_list().order_by("name"))
+    computer = Computer.for_indicators([indicator], countries=countries)
+    years = selectors.reporting_years()
+    places: list[Country | None] = (
+        [] if indicator.level == Indicator.Level.REGIONAL else list(countries)
+    )
+    if indicator.level == Indicator.Level.REGIONAL or indicator.space_aggregation != "none":
+        places.insert(0, None)
+    rows = selectors.progress_rows([indicator], places, computer=computer, years=years)
+    region = rows[0] if rows and rows[0].country is None else None
+    return render(
+        request,
+        "framework/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "region": region,
+            "region_rows": [region] if region else [],
+            "country_rows": [
+                r
+                for r in rows
+                if r.country is not None and (r.actual.value is not None or r.target)
+            ],
+            "years": [y.key for y in years],
+            "chart": _chart_data([region] if region else []),
+        },
+    )
+
+
+# --- Data entry, review, progress ------------------------------------------------------------
+
+
+def _place(request: HttpRequest, place: str) -> Country | None:
+    """`region` or a country's ISO code from the URL."""
+    if place == "region":
+        return None
+    country = core_selectors.country_by_iso2(place)
+    if country is None:
+        raise Http404
+    return country
+
+
+def _period_key(period: str) -> str:
+    try:
+        return periods.parse_period(period).key
+    except periods.PeriodError:
+        raise Http404 from None
+
+
+@login_required
+def entry_start(request: HttpRequest) -> HttpResponse:
+    """Choose the form to fill: a country (or the region) and a period."""
+    scope = access.scope_for(request.user, Perm.FRAMEWORK_ENTER_DATA)
+    if not scope.anywhere:
+        raise PermissionDenied
+    countries = scope.filter(core_selectors.countries_list(), field="pk")
+    default_period = str(timezone.localdate().year - 1)
+    place = request.GET.get("place")
+    period = request.GET.get("period", "").strip()
+    if place and period:
+        try:
+            key = errors.period_or_error(period).key
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect("framework:entry", place=place, period=key)
+    return render(
+        request,
+        "framework/entry_start.html",
+        {
+            "countries": countries,
+            "region_allowed": scope.everywhere,
+            "default_period": default_period,
+            "period_help": errors.PERIOD_HELP,
+        },
+    )
+
+
+def _entry_context(request: HttpRequest, country: Country | None, period: str) -> dict[str, Any]:
+    indicators = list(selectors.entry_indicators(regional=country is None))
+    values = selectors.entry_values(
+        access.data_values_visible_to(request.user), country=country, period=period
+    )
+    rows = [entry_row(indicator, values) for indicator in indicators]
+    counts: dict[str, int] = defaultdict(int)
+    for value in values.values():
+        counts[value.status] += 1
+    return {
+        "country": country,
+        "place": country.iso2 if country else "region",
+        "period": period,
+        "rows": rows,
+        "counts": dict(counts),
+    }
+
+
+def entry_row(indicator: Indicator, values: dict[tuple[int, str], DataValue]) -> dict[str, Any]:
+    """One indicator of the form: its total and, per disaggregation, one cell per option."""
+    cells = [{"key": "", "label": "", "value": values.get((indicator.pk, ""))}]
+    for category in indicator.disaggregations.all():
+        for option in category.options.all():
+            key = disaggregation.canonical_key({category.code: option.code})
+            cells.append(
+                {
+                    "key": key,
+                    "label": f"{category.name}: {option.name}",
+                    "value": values.get((indicator.pk, key)),
+                }
+            )
+    return {"indicator": indicator, "cells": cells}
+
+
+@login_required
+def entry(request: HttpRequest, place: str, period: str) -> HttpResponse:
+    country = _place(request, place)
+    period = _period_key(period)
+    access.require_perm(request.user, Perm.FRAMEWORK_ENTER_DATA, country.pk if country else None)
+    return render(request, "framework/entry.html", _entry_context(request, country, period))
+
+
+@login_required
+@require_POST
+def entry_save(request: HttpRequest, place: str, period: str) -> HttpResponse:
+    """Save one cell (htmx) and answer with the indicator's rows, errors included."""
+    country = _place(request, place)
+    period = _period_key(period)
+    indicator = selectors.indicator_by_code(request.POST.get("indicator", ""))
+    if indicator is None:
+        raise Http404
+    key = request.POST.get("key", "")
+    error = ""
+    try:
+        existing = (
+            access.data_values_visible_to(request.user)
+            .filter(indicator=indicator, country=country, period=period, disaggregation=key)
+            .first()
+        )
+        raw_value = (
+            request.POST["value"]
+            if "value" in request.POST
+            else (existing.value if existing else None)
+        )
+        values.data_value_save(
+            user=request.user,  # type: ignore[arg-type]
+            indicator=indicator,
+            country=country,
+            period=period,
+            disaggregation=key,
+            value=raw_value,
+            comment=request.POST.get("comment"),
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    current = selectors.entry_values(
+        access.data_values_visible_to(request.user).filter(indicator=indicator),
+        country=country,
+        period=period,
+    )
+    indicator = selectors.entry_indicators(regional=country is None).get(pk=indicator.pk)
+    return render(
+        request,
+        "framework/entry/_indicator.html",
+        {
+            "row": entry_row(indicator, current),
+            "place": place,
+            "period": period,
+            "error": error,
+            "error_key": key,
+        },
+    )
+
+
+@login_required
+@require_POST
+def entry_submit(request: HttpRequest, place: str, period: str) -> HttpResponse:
+    """Submit every draft of the form for approval — all or none."""
+    country = _place(request, place)
+    period = _period_key(period)
+    drafts = list(
+        access.data_values_visible_to(request.user)
+        .filter(
+            country=country,
+            period=period,
+            status__in=[DataValue.Status.DRAFT, DataValue.Status.RETURNED],
+        )
+        .prefetch_related("indicator__rules", "indicator__disaggregations__options", "evidence")
+    )
+    try:
+        count = values.data_values_submit(user=request.user, values=drafts)  # type: ignore[arg-type]
+    except values.DataValueError as exc:
+        context = _entry_context(request, country, period)
+        context["problems"] = exc.problems
+        return render(request, "framework/entry.html", context, status=422)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d value submitted for approval.",
+                "%(count)d values submitted for approval.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("There was no draft to submit."))
+    return redirect("framework:entry", place=place, period=period)
+
+
+@login_required
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evidence of a value; add a file or a link while the value can change."""
+    value = access.data_value_get_for_user(request.user, pk)
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                values.evidence_attach(
+                    user=request.user,  # type: ignore[arg-type]
+                    value=value,
+                    title=form.cleaned_data["title"],
+                    file=form.cleaned_data["file"],
+                    url=form.cleaned_data["url"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Evidence added."))
+                return redirect("framework:evidence", pk=value.pk)
+    return render(
+        request,
+        "framework/evidence.html",
+        {"value": value, "form": form, "evidence": value.evidence.all()},
+    )
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    """Submitted values waiting for approval, where the user may approve."""
+    scope = access.scope_for(request.user, Perm.FRAMEWORK_APPROVE)
+    if not scope.anywhere:
+        raise PermissionDenied
+    queue = selectors.review_queue(
+        scope.filter(access.data_values_visible_to(request.user), field="country")
+        if not scope.everywhere
+        else access.data_values_visible_to(request.user)
+    )
+    return render(request, "framework/review.html", {"queue": queue})
+
+
+@login_required
+@require_POST
+def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or return one value (htmx); answers with its updated row."""
+    value = access.data_value_get_for_user(request.user, pk)
+    error = ""
+    try:
+        if request.POST.get("decision") == "approve":
+            values.data_value_approve(user=request.user, value=value)  # type: ignore[arg-type]
+        elif request.POST.get("decision") == "return":
+            values.data_value_return(
+                user=request.user,  # type: ignore[arg-type]
+                value=value,
+                comment=request.POST.get("comment", ""),
+            )
+        elif request.POST.get("decision") == "reopen":
+            values.data_value_reopen(
+                user=request.user,  # type: ignore[arg-type]
+                value=value,
+                comment=request.POST.get("comment", ""),
+            )
+        else:
+            return HttpResponse(status=400)
+    except (ValidationError, PermissionDenied) as exc:
+        error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    value.refresh_from_db()
+    if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, error)
+        return redirect(request.POST.get("next") or "framework:review")
+    return render(request, "framework/review/_row.html", {"value": value, "error": error})
+
+
+def _places() -> list[Country | None]:
+    return [None, *core_selectors.countries_list().order_by("name")]
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Key indicators for the region: baseline, target, latest value, percent, status."""
+    indicators = list(selectors.indicators_list().filter(is_key=True))
+    countries = list(core_selectors.countries_list().order_by("name"))
+    computer = Computer.for_indicators(indicators, countries=countries)
+    years = selectors.reporting_years()
+    rows = selectors.progress_rows(indicators, [None], computer=computer, years=years)
+    return render(
+        request,
+        "framework/dashboard.html",
+        {"rows": rows, "years": [y.key for y in years], "chart": _chart_data(rows)},
+    )
+
+
+def _chart_data(rows: list[selectors.ProgressRow]) -> dict[str, Any]:
+    return {
+        "series": [
+            {
+                "code": row.indicator.code,
+                "place": row.place,
+                "points": [[key, float(v) if v is not None else None] for key, v in row.series],
+                "target": float(row.target.value) if row.target else None,
+            }
+            for row in rows
+        ]
+    }
+
+
+def lineage(request: HttpRequest) -> HttpResponse:
+    """The records behind one computed number: "this 7 = these 7 records"."""
+    indicator = selectors.indicator_by_code(request.GET.get("indicator", ""))
+    if indicator is None:
+        raise Http404
+    country = _place(request, request.GET.get("place") or "region")
+    period = periods.parse_period(_period_key(request.GET.get("period", "")))
+    countries = list(core_selectors.countries_list())
+    computer = Computer.for_indicators([indicator], countries=countries)
+    result = computer.value(indicator, country, period)
+    records = selectors.lineage_records(request.user, result.lineage)
+    return render(
+        request,
+        "framework/lineage.html",
+        {
+            "indicator": indicator,
+            "country": country,
+            "period": period.key,
+            "result": result,
+            "records": records,
+        },
+    )

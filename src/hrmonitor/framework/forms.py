@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+ALLOWED_EVIDENCE_TYPES = {
+    ".pdf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".docx",
+    ".xlsx",
+    ".odt",
+    ".ods",
+    ".txt",
+    ".csv",
+}
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    file = forms.FileField(label=_("File"), required=False)
+    url = forms.URLField(label=_("Link"), required=False, max_length=1000, assume_scheme="https")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return None
+        if upload.size > settings.HRMONITOR_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.")
+                % {"mb": settings.HRMONITOR_MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        name = upload.name.lower()
+        if not any(name.endswith(ext) for ext in ALLOWED_EVIDENCE_TYPES):
+            raise forms.ValidationError(
+                _("This type of file is not accepted. Use PDF, an image, or an office document.")
+            )
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("file") and not data.get("url"):
+            raise forms.ValidationError(_("Attach a file or give a link."))
+        return data
