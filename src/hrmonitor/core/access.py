@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from hrmonitor.core.models import ApiToken, Job, RoleAssignment, User
-    from hrmonitor.framework.models import DataValue
+    from hrmonitor.framework.models import DataValue, ImportBatch
 
     AnyUser = User | AnonymousUser
 
@@ -189,3 +189,15 @@ def data_value_get_for_user(user: AnyUser, pk: int, *, write: bool = False) -> D
     if write:
         require_perm(user, Perm.FRAMEWORK_ENTER_DATA, value.country_id)
     return value
+
+
+def import_batch_get_for_user(user: AnyUser, pk: int) -> ImportBatch:
+    """An uploaded file of values: its uploader's (and the administrator's) only."""
+    from hrmonitor.framework.models import ImportBatch
+
+    batch = ImportBatch.objects.select_related("job").filter(pk=pk).first()
+    if batch is None or not user.is_authenticated:
+        raise Http404
+    if batch.uploaded_by_id != user.pk and not scope_for(user, Perm.VIEW_ALL_JOBS).everywhere:
+        raise Http404
+    return batch

@@ -129,10 +129,17 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress-bar partial, polled by htmx until the job finishes."""
     job = access.job_get_for_user(request.user, pk)
-    response = render(request, "core/partials/job_progress.html", {"job": job})
+    refresh = request.GET.get("refresh") == "1"
+    response = render(
+        request, "core/partials/job_progress.html", {"job": job, "refresh_on_finish": refresh}
+    )
     if job.is_finished:
-        # htmx stops polling on 286.
-        response.status_code = 286
+        if refresh:
+            # The page around the bar shows the job's outcome: reload it.
+            response["HX-Refresh"] = "true"
+        else:
+            # htmx stops polling on 286.
+            response.status_code = 286
     return response
 
 

@@ -1,14 +1,23 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from ninja.errors import HttpError
 
+from hrmonitor.core import access
+from hrmonitor.core import selectors as core_selectors
 from hrmonitor.core.api import ErrorOut
+from hrmonitor.core.models import Country
+from hrmonitor.core.services import api_token_authenticate
 from hrmonitor.framework import selectors
-from hrmonitor.framework.models import Indicator, Objective
+from hrmonitor.framework import values as values_service
+from hrmonitor.framework.models import DataValue, Indicator, Objective
 
 router = Router(tags=["framework"])
 
@@ -118,3 +127,185 @@ def indicator(request: HttpRequest, code: str) -> Status[Any]:
     if found is None:
         return Status(404, {"detail": _("Indicator not found.")})
     return Status(200, _indicator_out(found))
+
+
+# --- Values and targets ----------------------------------------------------------------------
+
+
+class ValueOut(Schema):
+    id: int
+    indicator: str
+    country: str | None
+    period: str
+    disaggregation: str
+    value: Decimal | None
+    status: str
+    comment: str
+
+
+class ValuePage(Schema):
+    count: int
+    items: list[ValueOut]
+
+
+class ValueIn(Schema):
+    indicator: str
+    country: str | None = None
+    period: str
+    disaggregation: str = ""
+    value: str | None
+    comment: str | None = None
+
+
+class SubmitIn(Schema):
+    country: str | None = None
+    period: str
+
+
+class SubmitOut(Schema):
+    submitted: int
+
+
+class ProblemsOut(Schema):
+    detail: str
+    problems: list[str] = []
+
+
+class TargetOut(Schema):
+    indicator: str
+    country: str | None
+    period: str
+    kind: str
+    value: Decimal
+
+
+def _caller(request: HttpRequest) -> Any:
+    """The token's user when a token is sent, else the anonymous public. A bad token is an
+    error, not silently the public: the caller meant to be someone."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return AnonymousUser()
+    scheme, _sep, token = header.partition(" ")
+    user = api_token_authenticate(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise HttpError(401, _("The API token is not valid."))
+    return user
+
+
+def _value_out(value: DataValue) -> ValueOut:
+    return ValueOut(
+        id=value.pk,
+        indicator=value.indicator.code,
+        country=value.country.iso2 if value.country else None,
+        period=value.period,
+        disaggregation=value.disaggregation,
+        value=value.value,
+        status=value.status,
+        comment=value.comment,
+    )
+
+
+@router.get(
+    "/values",
+    response={200: ValuePage, 401: ErrorOut},
+    summary="Data values: approved public values, or with a token everything you may see",
+)
+def values_list(
+    request: HttpRequest,
+    indicator: str = "",
+    country: str = "",
+    period: str = "",
+    status: str = "",
+    limit: int = 500,
+    offset: int = 0,
+) -> ValuePage:
+    rows = access.data_values_visible_to(_caller(request))
+    if indicator:
+        rows = rows.filter(indicator__code=indicator)
+    if country:
+        rows = rows.filter(country__iso2=country.upper())
+    if period:
+        rows = rows.filter(period=period)
+    if status:
+        rows = rows.filter(status=status)
+    limit = max(1, min(limit, 5000))
+    page = rows.order_by("pk")[offset : offset + limit]
+    return ValuePage(count=rows.count(), items=[_value_out(v) for v in page])
+
+
+def _country_or_none(iso2: str | None) -> Country | None:
+    if not iso2 or iso2.lower() == "region":
+        return None
+    found = core_selectors.country_by_iso2(iso2)
+    if found is None:
+        raise HttpError(400, _("Country not found."))
+    return found
+
+
+@router.post(
+    "/values",
+    response={201: ValueOut, 400: ProblemsOut, 401: ErrorOut, 403: ErrorOut},
+    summary="Save a draft value (the same checks as the data-entry grid)",
+)
+def values_save(request: HttpRequest, payload: ValueIn) -> Status[Any]:
+    user = _caller(request)
+    if not user.is_authenticated:
+        raise HttpError(401, _("The API token is not valid."))
+    found = selectors.indicator_by_code(payload.indicator)
+    if found is None:
+        return Status(400, {"detail": _("Indicator not found."), "problems": []})
+    try:
+        value = values_service.data_value_save(
+            user=user,
+            indicator=found,
+            country=_country_or_none(payload.country),
+            period=payload.period,
+            value=payload.value,
+            disaggregation=payload.disaggregation,
+            comment=payload.comment,
+        )
+    except PermissionDenied:
+        return Status(403, {"detail": _("You may not enter data for this country.")})
+    except ValidationError as error:
+        return Status(400, {"detail": " ".join(error.messages), "problems": error.messages})
+    return Status(201, _value_out(value))
+
+
+@router.post(
+    "/values/submit",
+    response={200: SubmitOut, 400: ProblemsOut, 401: ErrorOut, 403: ErrorOut},
+    summary="Submit every draft of one country and period for approval (all or none)",
+)
+def values_submit(request: HttpRequest, payload: SubmitIn) -> Status[Any]:
+    user = _caller(request)
+    if not user.is_authenticated:
+        raise HttpError(401, _("The API token is not valid."))
+    drafts = list(
+        access.data_values_visible_to(user).filter(
+            country=_country_or_none(payload.country),
+            period=payload.period,
+            status__in=[DataValue.Status.DRAFT, DataValue.Status.RETURNED],
+        )
+    )
+    try:
+        count = values_service.data_values_submit(user=user, values=drafts)
+    except PermissionDenied:
+        return Status(403, {"detail": _("You may not enter data for this country.")})
+    except ValidationError as error:
+        return Status(400, {"detail": _("Nothing was submitted."), "problems": error.messages})
+    return Status(200, {"submitted": count})
+
+
+@router.get("/targets", response=list[TargetOut], summary="Baselines and targets")
+def targets_list(request: HttpRequest, indicator: str = "") -> list[TargetOut]:
+    rows = selectors.targets_list(indicator)
+    return [
+        TargetOut(
+            indicator=t.indicator.code,
+            country=t.country.iso2 if t.country else None,
+            period=t.period,
+            kind=t.kind,
+            value=t.value,
+        )
+        for t in rows
+    ]

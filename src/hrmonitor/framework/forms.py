@@ -46,3 +46,24 @@ class EvidenceForm(forms.Form):
         if not data.get("file") and not data.get("url"):
             raise forms.ValidationError(_("Attach a file or give a link."))
         return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV or XLSX with a header row: indicator, country, period, disaggregation "
+            "(optional), value, comment (optional)."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.HRMONITOR_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.")
+                % {"mb": settings.HRMONITOR_MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
+            raise forms.ValidationError(_("Upload a CSV or XLSX file."))
+        return upload

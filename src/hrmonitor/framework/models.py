@@ -424,3 +424,37 @@ class ValidationRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code}: {self.get_kind_display()}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded file of values: checked first (a dry run that writes nothing), then, if
+    every row is valid, imported at once — or not at all."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        CHECKED = "checked", _("Checked")
+        INVALID = "invalid", _("Has errors")
+        IMPORTED = "imported", _("Imported")
+
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED
+    )
+    # {"changes": [...], "problems": [...], "counts": {...}} from the last check or import.
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -19,6 +19,7 @@ from hrmonitor.framework.models import (
     Activity,
     DataValue,
     Framework,
+    ImportBatch,
     Indicator,
     Objective,
     Target,
@@ -268,3 +269,14 @@ def lineage_records(user: object, refs: Sequence[LineageRef]) -> list[DataValue]
         .prefetch_related("evidence")
         .order_by("country__name", "period", "disaggregation")
     )
+
+
+def targets_list(indicator_code: str = "") -> QuerySet[Target]:
+    rows = Target.objects.select_related("indicator", "country").order_by(
+        "indicator__objective__order", "indicator__order", "country__name", "period", "kind"
+    )
+    return rows.filter(indicator__code=indicator_code) if indicator_code else rows
+
+
+def import_batches_of(user: object) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.filter(uploaded_by=user).select_related("job")[:20]  # type: ignore[misc]

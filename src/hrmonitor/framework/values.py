@@ -75,35 +75,44 @@ def parse_value(raw: object, indicator: Indicator) -> Decimal | None:
 
 def _check_placement(indicator: Indicator, country: Country | None) -> None:
     if indicator.source_kind != Indicator.SourceKind.ENTERED:
-        raise ValidationError(_("%(code)s is computed, not entered.") % {"code": indicator.code})
+        raise ValidationError(
+            {"indicator": _("%(code)s is computed, not entered.") % {"code": indicator.code}}
+        )
     if indicator.level == Indicator.Level.REGIONAL and country is not None:
         raise ValidationError(
-            _("%(code)s is a regional indicator: enter it for the region, not a country.")
-            % {"code": indicator.code}
+            {
+                "country": _(
+                    "%(code)s is a regional indicator: enter it for the region, not a country."
+                )
+                % {"code": indicator.code}
+            }
         )
     if indicator.level != Indicator.Level.REGIONAL and country is None:
         raise ValidationError(
-            _("%(code)s is entered per country: choose a country.") % {"code": indicator.code}
+            {
+                "country": _("%(code)s is entered per country: choose a country.")
+                % {"code": indicator.code}
+            }
         )
 
 
 def _check_disaggregation(indicator: Indicator, key: str) -> str:
     if not key:
         return ""
+    wrong = ValidationError(
+        {
+            "disaggregation": _("“%(key)s” is not a disaggregation of %(code)s.")
+            % {"key": key, "code": indicator.code}
+        }
+    )
     try:
         options = disagg.parse_key(disagg.normalise_key(key))
     except disagg.DisaggregationError:
-        raise ValidationError(
-            _("“%(key)s” is not a disaggregation of %(code)s.")
-            % {"key": key, "code": indicator.code}
-        ) from None
+        raise wrong from None
     allowed = {d.code: {o.code for o in d.options.all()} for d in indicator.disaggregations.all()}
     for category, option in options.items():
         if option not in allowed.get(category, set()):
-            raise ValidationError(
-                _("“%(key)s” is not a disaggregation of %(code)s.")
-                % {"key": key, "code": indicator.code}
-            )
+            raise wrong
     return disagg.canonical_key(options)
 
 
@@ -130,6 +139,57 @@ def _problem(value: DataValue, message: str) -> Problem:
     )
 
 
+def data_value_prepare(
+    *,
+    user: User,
+    indicator: Indicator,
+    country: Country | None,
+    period: str,
+    value: object,
+    disaggregation: str = "",
+    comment: str | None = None,
+    lock: bool = False,
+) -> DataValue:
+    """The draft a save would write, checked but not saved: access, placement, period,
+    disaggregation, the number, the lock and the range rules. Errors name the field they are
+    about (`indicator`, `country`, `period`, `disaggregation`, `value`), so an import can
+    report the column. The dry run of an import and `data_value_save` both use it."""
+    access.require_perm(user, Perm.FRAMEWORK_ENTER_DATA, country.pk if country else None)
+    _check_placement(indicator, country)
+    try:
+        period = period_or_error(period).key
+    except ValidationError as error:
+        raise ValidationError({"period": error.messages}) from None
+    key = _check_disaggregation(indicator, disaggregation)
+    try:
+        number = parse_value(value, indicator)
+    except ValidationError as error:
+        raise ValidationError({"value": error.messages}) from None
+    existing = DataValue.objects.filter(
+        indicator=indicator, country=country, period=period, disaggregation=key
+    )
+    found = (existing.select_for_update() if lock else existing).first()
+    if found is not None and found.is_locked:
+        raise ValidationError(
+            {
+                "value": _("This value is %(status)s and locked; ask the Secretariat to return it.")
+                % {"status": found.get_status_display().lower()}
+            }
+        )
+    record = found or DataValue(
+        indicator=indicator, country=country, period=period, disaggregation=key
+    )
+    record.value = number
+    if comment is not None:
+        record.comment = comment.strip()
+    record.status = DataValue.Status.DRAFT
+    record.entered_by = user
+    problems = _range_problems(record, indicator.rules.all())
+    if problems:
+        raise ValidationError({"value": [p.message for p in problems]})
+    return record
+
+
 @transaction.atomic
 def data_value_save(
     *,
@@ -143,32 +203,16 @@ def data_value_save(
 ) -> DataValue:
     """Save a draft value (create or change). Locked values (submitted, approved) cannot
     change; a returned value becomes a draft again when it is corrected."""
-    access.require_perm(user, Perm.FRAMEWORK_ENTER_DATA, country.pk if country else None)
-    _check_placement(indicator, country)
-    period = period_or_error(period).key
-    key = _check_disaggregation(indicator, disaggregation)
-    number = parse_value(value, indicator)
-    existing = (
-        DataValue.objects.select_for_update()
-        .filter(indicator=indicator, country=country, period=period, disaggregation=key)
-        .first()
+    record = data_value_prepare(
+        user=user,
+        indicator=indicator,
+        country=country,
+        period=period,
+        value=value,
+        disaggregation=disaggregation,
+        comment=comment,
+        lock=True,
     )
-    if existing is not None and existing.is_locked:
-        raise ValidationError(
-            _("This value is %(status)s and locked; ask the Secretariat to return it.")
-            % {"status": existing.get_status_display().lower()}
-        )
-    record = existing or DataValue(
-        indicator=indicator, country=country, period=period, disaggregation=key
-    )
-    record.value = number
-    if comment is not None:
-        record.comment = comment.strip()
-    record.status = DataValue.Status.DRAFT
-    record.entered_by = user
-    problems = _range_problems(record, indicator.rules.all())
-    if problems:
-        raise DataValueError(problems)
     record.save()
     return record
 

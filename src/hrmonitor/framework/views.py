@@ -6,7 +6,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +18,17 @@ from hrmonitor.core import access
 from hrmonitor.core import selectors as core_selectors
 from hrmonitor.core.models import Country
 from hrmonitor.core.roles import Perm
-from hrmonitor.framework import disaggregation, errors, periods, selectors, values
+from hrmonitor.framework import (
+    disaggregation,
+    errors,
+    exports,
+    imports_service,
+    periods,
+    selectors,
+    values,
+)
 from hrmonitor.framework.computation import Computer
-from hrmonitor.framework.forms import EvidenceForm
+from hrmonitor.framework.forms import EvidenceForm, ImportForm
 from hrmonitor.framework.models import DataValue, Indicator
 
 
@@ -384,3 +393,90 @@ def lineage(request: HttpRequest) -> HttpResponse:
             "records": records,
         },
     )
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def _export(table: exports.Table, fmt: str, filename: str) -> HttpResponseBase:
+    if fmt not in EXPORT_TYPES:
+        raise Http404
+    disposition = f'attachment; filename="{filename}.{fmt}"'
+    if fmt == "csv":
+        response: HttpResponseBase = StreamingHttpResponse(
+            exports.csv_stream(table), content_type=EXPORT_TYPES[fmt]
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(exports.xlsx_bytes(table), content_type=EXPORT_TYPES[fmt])
+    else:
+        response = HttpResponse(exports.json_bytes(table), content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = disposition
+    return response
+
+
+def export_values(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The values the user may see, filtered by indicator, country, period and status."""
+    rows = access.data_values_visible_to(request.user)
+    filters = {
+        "indicator": "indicator__code",
+        "country": "country__iso2",
+        "period": "period",
+        "status": "status",
+    }
+    for param, lookup in filters.items():
+        if request.GET.get(param):
+            rows = rows.filter(**{lookup: request.GET[param]})
+    return _export(exports.values_table(rows), fmt, "hrmonitor-values")
+
+
+def export_dashboard(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    indicators = list(selectors.indicators_list().filter(is_key=True))
+    countries = list(core_selectors.countries_list().order_by("name"))
+    computer = Computer.for_indicators(indicators, countries=countries)
+    rows = selectors.progress_rows(
+        indicators, [None], computer=computer, years=selectors.reporting_years()
+    )
+    return _export(
+        exports.progress_table(_("Key indicators"), rows), fmt, "hrmonitor-key-indicators"
+    )
+
+
+# --- Import ----------------------------------------------------------------------------------
+
+
+@login_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV or XLSX file of values; it is checked first, in the background."""
+    if not access.has_perm(request.user, Perm.FRAMEWORK_ENTER_DATA, anywhere=True):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = imports_service.import_batch_create(user=request.user, upload=upload)  # type: ignore[arg-type]
+        imports_service.import_batch_check(batch=batch, user=request.user)  # type: ignore[arg-type]
+        return redirect("framework:import_detail", pk=batch.pk)
+    recent = selectors.import_batches_of(request.user)
+    return render(request, "framework/import.html", {"form": form, "recent": recent})
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = access.import_batch_get_for_user(request.user, pk)
+    return render(request, "framework/import_detail.html", {"batch": batch})
+
+
+@login_required
+@require_POST
+def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = access.import_batch_get_for_user(request.user, pk)
+    try:
+        imports_service.import_batch_apply(batch=batch, user=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("framework:import_detail", pk=batch.pk)
