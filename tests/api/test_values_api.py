@@ -31,7 +31,10 @@ def test_a_focal_point_saves_and_submits_through_the_api(client, georgia_token):
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "draft"
     submitted = post(
-        client, georgia_token, "/api/v1/framework/values/submit", {"country": "GE", "period": "2019"}
+        client,
+        georgia_token,
+        "/api/v1/framework/values/submit",
+        {"country": "GE", "period": "2019"},
     )
     assert submitted.json() == {"submitted": 1}
     assert DataValue.objects.get().status == DataValue.Status.SUBMITTED
@@ -81,7 +84,9 @@ def test_writing_needs_a_token(client):
     assert response.status_code == 401
 
 
-def test_the_values_list_keeps_a_fixed_query_count(client, georgia_token, django_assert_max_num_queries):
+def test_the_values_list_keeps_a_fixed_query_count(
+    client, georgia_token, django_assert_max_num_queries
+):
     for period in ("2016", "2017", "2018", "2019"):
         post(
             client,

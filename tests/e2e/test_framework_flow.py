@@ -44,7 +44,9 @@ def test_enter_submit_approve_and_see_it_on_the_dashboard(browser, live_server):
     leaders = page.get_by_label("SO3.I2 — value")
     leaders.fill("14")
     leaders.press("Tab")  # leaving the field saves it
-    page.locator("tbody.entry-indicator", has=page.get_by_label("SO3.I2 — value")).get_by_text("Draft").wait_for()
+    page.locator("tbody.entry-indicator", has=page.get_by_label("SO3.I2 — value")).get_by_text(
+        "Draft"
+    ).wait_for()
     assert DataValue.objects.get().status == DataValue.Status.DRAFT
 
     page.get_by_role("button", name="Submit drafts for approval").click()

@@ -55,7 +55,10 @@ def test_the_dashboard_exports_as_xlsx_with_a_native_chart(client):
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames[0] == "Key indicators"
     assert book["Key indicators"]["A1"].value == "Indicator"
-    assert any(name.startswith("xl/charts/chart") for name in zipfile.ZipFile(io.BytesIO(content)).namelist())
+    assert any(
+        name.startswith("xl/charts/chart")
+        for name in zipfile.ZipFile(io.BytesIO(content)).namelist()
+    )
 
 
 def test_the_dashboard_exports_as_json_in_russian(client):

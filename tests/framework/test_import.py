@@ -79,9 +79,12 @@ def test_a_file_with_bad_rows_writes_nothing_and_names_each_row_and_column(perso
 def test_the_same_file_fixed_imports(personas, login):
     client = login(personas["focal_point_georgia"])
     upload(client, "values.csv", BAD.encode())
-    fixed = BAD.replace("2019Q7", "2019Q3").replace("SO3.I2,AM", "SO3.I2,GE").replace(
-        "SO1.I1,GE,2019,3", "SO1.I1,GE,2019,1"
-    ).replace("SO3.I2,GE,2019,4", "SO3.I2,GE,2018,4")
+    fixed = (
+        BAD.replace("2019Q7", "2019Q3")
+        .replace("SO3.I2,AM", "SO3.I2,GE")
+        .replace("SO1.I1,GE,2019,3", "SO1.I1,GE,2019,1")
+        .replace("SO3.I2,GE,2019,4", "SO3.I2,GE,2018,4")
+    )
     batch = upload(client, "values.csv", fixed.encode())
     assert batch.status == ImportBatch.Status.CHECKED, batch.report
     client.post(f"/framework/import/{batch.pk}/apply/")
@@ -116,4 +119,7 @@ def test_an_unreadable_file_says_why(personas, login):
 
 def test_someone_elses_import_is_not_found(personas, login):
     batch = upload(login(personas["focal_point_georgia"]), "values.csv", GOOD.encode())
-    assert login(personas["focal_point_kazakhstan"]).get(f"/framework/import/{batch.pk}/").status_code == 404
+    assert (
+        login(personas["focal_point_kazakhstan"]).get(f"/framework/import/{batch.pk}/").status_code
+        == 404
+    )

@@ -12,12 +12,14 @@ indicators, countries and periods asked for), so pages and exports keep a fixed 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hrmonitor.core.models import Country
 from hrmonitor.framework import sources
@@ -35,6 +37,8 @@ from hrmonitor.framework.periods import Period, PeriodType, children
 from hrmonitor.framework.sources import LineageRef, SourceRequest, SourceResult
 
 _DATA_VALUE = DataValue._meta.label
+NO_VALUE = gettext_lazy("No approved value.")
+CYCLE = SourceResult(None, note=gettext_lazy("This formula refers to itself."))
 
 
 @dataclass
@@ -45,9 +49,9 @@ class ValueStore:
     values: dict[tuple[int, int | None, str], tuple[Decimal | None, int]] = field(
         default_factory=dict
     )
-    periods: dict[tuple[int, int | None], list[str]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    # The (indicator, country) cells that have values for periods shorter than a year: only
+    # those need a year aggregated from quarters or months.
+    has_sub_periods: set[tuple[int, int | None]] = field(default_factory=set)
 
     @classmethod
     def load(
@@ -56,18 +60,27 @@ class ValueStore:
         *,
         statuses: Sequence[str] = (DataValue.Status.APPROVED,),
         countries: Iterable[int] | None = None,
+        periods: Sequence[str] | None = None,
     ) -> ValueStore:
+        """Load the totals of `indicators`; with `periods` (year keys), only those years and
+        the quarters and months within them."""
         store = cls()
         rows = DataValue.objects.filter(
             indicator__in=[i.pk for i in indicators], disaggregation="", status__in=statuses
         )
         if countries is not None:
             rows = rows.filter(country_id__in=list(countries))
+        if periods is not None:
+            within = Q(period__in=list(periods))
+            for year in periods:
+                within |= Q(period__startswith=f"{year}Q") | Q(period__startswith=f"{year}-")
+            rows = rows.filter(within)
         for indicator_id, country_id, period, value, pk in rows.values_list(
             "indicator_id", "country_id", "period", "value", "pk"
         ):
             store.values[(indicator_id, country_id, period)] = (value, pk)
-            store.periods[(indicator_id, country_id)].append(period)
+            if not period.isdigit():
+                store.has_sub_periods.add((indicator_id, country_id))
         return store
 
     def get(
@@ -92,8 +105,10 @@ class Computer:
         *,
         countries: Sequence[Country],
         statuses: Sequence[str] = (DataValue.Status.APPROVED,),
+        periods: Sequence[str] | None = None,
     ) -> Computer:
-        """A computer for `indicators` and every indicator their formulas name."""
+        """A computer for `indicators` and every indicator their formulas name; with
+        `periods`, it only knows those years (see `ValueStore.load`)."""
         wanted = {i.code: i for i in indicators}
         pending = [i for i in wanted.values() if i.source_kind == Indicator.SourceKind.FORMULA]
         while pending:
@@ -107,13 +122,13 @@ class Computer:
                 wanted[extra.code] = extra
                 if extra.source_kind == Indicator.SourceKind.FORMULA:
                     pending.append(extra)
-        store = ValueStore.load(wanted.values(), statuses=statuses)
+        store = ValueStore.load(wanted.values(), statuses=statuses, periods=periods)
         return cls(store=store, countries=countries, indicators_by_code=wanted)
 
     def value(self, indicator: Indicator, country: Country | None, period: Period) -> SourceResult:
         key = (indicator.pk, country.pk if country else None, period.key)
         if key not in self._cache:
-            self._cache[key] = SourceResult(None, note=_("Computing…"))  # cycle guard
+            self._cache[key] = CYCLE  # a formula that refers back to itself gets no value
             self._cache[key] = self._compute(indicator, country, period)
         return self._cache[key]
 
@@ -144,13 +159,15 @@ class Computer:
         found = self.store.get(indicator.pk, country_id, period.key)
         if found is not None:
             return SourceResult(found[0], (LineageRef(_DATA_VALUE, found[1]),))
+        if (indicator.pk, country_id) not in self.store.has_sub_periods:
+            return SourceResult(None, note=NO_VALUE)
         # No value of its own: aggregate the sub-periods that have one.
         for kind in (PeriodType.QUARTER, PeriodType.MONTH):
             if not _finer(kind, period.type):
                 continue
             points = []
             refs = []
-            for child in children(period, kind):
+            for child in _children(period, kind):
                 hit = self.store.get(indicator.pk, country_id, child.key)
                 if hit is not None:
                     points.append((child, hit[0]))
@@ -160,7 +177,7 @@ class Computer:
                     points, TimeAggregation(indicator.time_aggregation)
                 )
                 return SourceResult(value, tuple(LineageRef(_DATA_VALUE, refs[i]) for i in used))
-        return SourceResult(None, note=_("No approved value."))
+        return SourceResult(None, note=NO_VALUE)
 
     def _region(self, indicator: Indicator, period: Period) -> SourceResult:
         how = SpaceAggregation(indicator.space_aggregation)
@@ -210,6 +227,11 @@ class Computer:
 
 
 _ORDER = [PeriodType.YEAR, PeriodType.QUARTER, PeriodType.MONTH]
+
+
+@lru_cache(maxsize=4096)
+def _children(period: Period, kind: PeriodType) -> list[Period]:
+    return children(period, kind)
 
 
 def _finer(kind: PeriodType, than: PeriodType) -> bool:

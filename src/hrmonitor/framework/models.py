@@ -383,6 +383,13 @@ class DataValue(models.Model):
             ),
         ]
         indexes = [
+            # Totals are what dashboards, progress and lineage read: a partial index on them
+            # keeps those reads fast however many disaggregated rows there are.
+            models.Index(
+                fields=["indicator", "status", "country", "period"],
+                condition=models.Q(disaggregation=""),
+                name="framework_value_totals",
+            ),
             models.Index(fields=["indicator", "period"], name="framework_value_ind_period"),
             models.Index(fields=["country", "period"], name="framework_value_cty_period"),
             models.Index(fields=["status"], name="framework_value_status"),

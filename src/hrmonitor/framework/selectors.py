@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -280,3 +280,111 @@ def targets_list(indicator_code: str = "") -> QuerySet[Target]:
 
 def import_batches_of(user: object) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.filter(uploaded_by=user).select_related("job")[:20]  # type: ignore[misc]
+
+
+# --- IPTT: indicator × period, target vs actual ------------------------------------------------
+
+
+@dataclass
+class IpttCell:
+    period: str
+    actual: Decimal | None
+    target: Decimal | None
+
+
+@dataclass
+class IpttRow:
+    indicator: Indicator
+    label: str  # empty for the total; the option for a disaggregated part
+    key: str
+    cells: list[IpttCell]
+
+    @property
+    def is_part(self) -> bool:
+        return bool(self.key)
+
+
+def iptt_parts(
+    indicators: Sequence[Indicator], place: Country | None, keys: Sequence[str]
+) -> dict[tuple[int, str, str], Decimal]:
+    """Approved values of each single-category part (`gender=women`), summed over the
+    countries for the region: one grouped query."""
+    rows = (
+        DataValue.objects.filter(
+            indicator__in=indicators, status=DataValue.Status.APPROVED, period__in=list(keys)
+        )
+        .exclude(disaggregation="")
+        .exclude(disaggregation__contains=";")
+    )
+    if place is not None:
+        rows = rows.filter(country=place)
+    grouped = rows.values("indicator_id", "disaggregation", "period").annotate(total=Sum("value"))
+    return {(r["indicator_id"], r["disaggregation"], r["period"]): r["total"] for r in grouped}
+
+
+def iptt_rows(
+    indicators: Sequence[Indicator],
+    place: Country | None,
+    years: Sequence[Period],
+    *,
+    computer: Computer,
+    with_parts: bool = False,
+) -> list[IpttRow]:
+    """Target and actual per indicator and year for one place; with `with_parts`, one row per
+    disaggregation option under each disaggregated indicator (the page loads those when asked,
+    exports always). Queries: the computer's store, the targets, and the parts — a fixed
+    number, whatever the size."""
+    keys = [year.key for year in years]
+    targets: dict[tuple[int, str], Decimal] = {
+        (t.indicator_id, t.period): t.value
+        for t in Target.objects.filter(
+            indicator__in=indicators, country=place, kind=Target.Kind.TARGET, period__in=keys
+        )
+    }
+    parts = iptt_parts(indicators, place, keys) if with_parts else {}
+    rows = []
+    for indicator in indicators:
+        rows.append(
+            IpttRow(
+                indicator=indicator,
+                label="",
+                key="",
+                cells=[
+                    IpttCell(
+                        year.key,
+                        computer.value(indicator, place, year).value,
+                        targets.get((indicator.pk, year.key)),
+                    )
+                    for year in years
+                ],
+            )
+        )
+        if with_parts:
+            rows += part_rows(indicator, place, years, parts)
+    return rows
+
+
+def part_rows(
+    indicator: Indicator,
+    place: Country | None,
+    years: Sequence[Period],
+    parts: dict[tuple[int, str, str], Decimal],
+) -> list[IpttRow]:
+    if place is None and indicator.space_aggregation != "sum":
+        return []  # parts of a count or a mean do not add up across countries
+    rows = []
+    for category in indicator.disaggregations.all():
+        for option in category.options.all():
+            key = f"{category.code}={option.code}"
+            rows.append(
+                IpttRow(
+                    indicator=indicator,
+                    label=f"{category.name}: {option.name}",
+                    key=key,
+                    cells=[
+                        IpttCell(year.key, parts.get((indicator.pk, key, year.key)), None)
+                        for year in years
+                    ],
+                )
+            )
+    return rows

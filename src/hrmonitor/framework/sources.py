@@ -45,7 +45,7 @@ class SourceResult:
     value: Decimal | None
     lineage: tuple[LineageRef, ...] = ()
     # Why there is no value (a translated sentence), when there is none.
-    note: str = ""
+    note: str | Promise = ""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -480,3 +481,103 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("framework:import_detail", pk=batch.pk)
+
+
+# --- IPTT ------------------------------------------------------------------------------------
+
+IPTT_PAGE_SIZE = 25
+
+
+def _iptt(request: HttpRequest, *, with_parts: bool = False) -> dict[str, Any]:
+    """The IPTT's filters from the query string, and its rows."""
+    place_code = request.GET.get("place", "region")
+    place = None if place_code == "region" else core_selectors.country_by_iso2(place_code)
+    if place_code != "region" and place is None:
+        raise Http404
+    indicators = selectors.indicators_list().prefetch_related("disaggregations__options")
+    objective = request.GET.get("objective", "")
+    if objective:
+        indicators = indicators.filter(objective__code=objective)
+    if request.GET.get("key") == "1":
+        indicators = indicators.filter(is_key=True)
+    if place is not None:
+        indicators = indicators.exclude(level=Indicator.Level.REGIONAL)
+    years = selectors.reporting_years()
+    first, last = request.GET.get("from", ""), request.GET.get("to", "")
+    years = [y for y in years if (not first or y.key >= first) and (not last or y.key <= last)]
+    page = None
+    if not with_parts:
+        # 25 indicators a page: a framework of 150 indicators stays readable and fast.
+        page = Paginator(indicators, IPTT_PAGE_SIZE).get_page(request.GET.get("page"))
+        indicator_list = list(page.object_list)
+    else:
+        indicator_list = list(indicators)
+    countries = list(core_selectors.countries_list().order_by("name"))
+    computer = Computer.for_indicators(
+        indicator_list, countries=countries, periods=[y.key for y in years]
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "page": page,
+        "query": query.urlencode(),
+        "rows": selectors.iptt_rows(
+            indicator_list, place, years, computer=computer, with_parts=with_parts
+        ),
+        "years": [y.key for y in years],
+        "all_years": [y.key for y in selectors.reporting_years()],
+        "place": place,
+        "place_code": place_code,
+        "objective": objective,
+        "key_only": request.GET.get("key") == "1",
+        "objectives": selectors.objectives_list(),
+        "countries": countries,
+        "first": first,
+        "last": last,
+    }
+
+
+def iptt(request: HttpRequest) -> HttpResponse:
+    """Indicator performance tracking table: every indicator × year, target against actual."""
+    context = _iptt(request)
+    if request.headers.get("HX-Request"):
+        return render(request, "framework/_iptt_table.html", context)
+    return render(request, "framework/iptt.html", context)
+
+
+def iptt_parts(request: HttpRequest) -> HttpResponse:
+    """The disaggregated rows of one indicator of the IPTT, loaded when expanded (htmx)."""
+    indicator = selectors.indicator_by_code(request.GET.get("indicator", ""))
+    if indicator is None:
+        raise Http404
+    place_code = request.GET.get("place", "region")
+    place = None if place_code == "region" else core_selectors.country_by_iso2(place_code)
+    first, last = request.GET.get("from", ""), request.GET.get("to", "")
+    years = [
+        y
+        for y in selectors.reporting_years()
+        if (not first or y.key >= first) and (not last or y.key <= last)
+    ]
+    keys = [y.key for y in years]
+    parts = selectors.iptt_parts([indicator], place, keys)
+    rows = selectors.part_rows(indicator, place, years, parts)
+    return render(request, "framework/_iptt_parts.html", {"rows": rows})
+
+
+def export_iptt(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    context = _iptt(request, with_parts=True)
+    header = [_("Indicator"), _("Disaggregation")]
+    for year in context["years"]:
+        header += [
+            _("%(period)s target") % {"period": year},
+            _("%(period)s actual") % {"period": year},
+        ]
+    body = []
+    for row in context["rows"]:
+        line: list[Any] = [row.indicator.code, row.label]
+        for cell in row.cells:
+            line += [cell.target, cell.actual]
+        body.append(line)
+    place = context["place"].name if context["place"] else _("Region")
+    table = exports.Table(title=_("IPTT — %(place)s") % {"place": place}, header=header, rows=body)
+    return _export(table, fmt, "hrmonitor-iptt")
