@@ -2,7 +2,14 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from hrmonitor.framework.models import Activity, EvaluationArea, Framework, Indicator, Objective
+from hrmonitor.framework.models import (
+    Activity,
+    Dhis2Mapping,
+    EvaluationArea,
+    Framework,
+    Indicator,
+    Objective,
+)
 
 
 @admin.register(Framework)
@@ -31,3 +38,8 @@ class IndicatorAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["code", "objective", "activity", "name"]
     list_filter = ["objective"]
     search_fields = ["code", "name_en", "name_ru"]
+
+
+@admin.register(Dhis2Mapping)
+class Dhis2MappingAdmin(SimpleHistoryAdmin):
+    list_display = ["name"]

@@ -64,6 +64,8 @@ class ImportForm(forms.Form):
                 _("The file is larger than %(mb)d MB.")
                 % {"mb": settings.HRMONITOR_MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
-        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
-            raise forms.ValidationError(_("Upload a CSV or XLSX file."))
+        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm", ".json")):
+            raise forms.ValidationError(
+                _("Upload a CSV or XLSX file, or a DHIS2 dataValueSets JSON file.")
+            )
         return upload

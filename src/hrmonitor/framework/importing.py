@@ -4,7 +4,8 @@ import that writes every row or none.
 The file has a header row; columns are found by name in English or Russian, in any order:
 indicator (индикатор), country (страна; ISO code, empty or "region" for the region), period
 (период), disaggregation (дезагрегация; optional), value (значение), comment (комментарий;
-optional). Every row goes through `values.data_value_prepare`, the same checks as the entry
+optional). A DHIS2 `dataValueSets` JSON document is read too (see `dhis2`). Every row goes
+through `values.data_value_prepare`, the same checks as the entry
 grid, so a problem is reported with its row (as numbered in the spreadsheet, the header being
 row 1), its column and the reason in the user's language.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -23,8 +25,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hrmonitor.core.models import Country, User
-from hrmonitor.framework import values
-from hrmonitor.framework.models import Indicator
+from hrmonitor.framework import dhis2, values
+from hrmonitor.framework.models import Dhis2Mapping, Indicator
 from hrmonitor.framework.templatetags.framework_tags import input_value
 
 COLUMNS = {
@@ -116,9 +118,47 @@ def _records(path: Path, name: str) -> Iterator[list[str]]:
     yield from ([_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect))
 
 
+def dhis2_codes() -> dhis2.Dhis2Codes:
+    """The configured DHIS2 mapping (the first one), or the identity mapping."""
+    mapping = Dhis2Mapping.objects.order_by("pk").first()
+    if mapping is None:
+        return dhis2.Dhis2Codes()
+    return dhis2.Dhis2Codes(
+        data_elements=mapping.data_elements,
+        org_units=mapping.org_units,
+        option_combos=mapping.option_combos,
+    )
+
+
+def _dhis2_rows(path: Path) -> list[Row]:
+    """Rows of a DHIS2 dataValueSets JSON document; a row is an entry of `dataValues`,
+    numbered from 1."""
+    try:
+        document = json.loads(path.read_bytes())
+        found = dhis2.import_set(document, dhis2_codes())
+    except (ValueError, dhis2.Dhis2FormatError) as error:
+        raise ImportFileError(_("The file is not a DHIS2 dataValueSets JSON document.")) from error
+    if not found:
+        raise ImportFileError(_("The file has a header but no rows."))
+    return [
+        Row(
+            line=index,
+            indicator=v.indicator,
+            country=v.place,
+            period=v.period,
+            disaggregation=v.disaggregation,
+            value=v.value,
+            comment=v.comment or None,
+        )
+        for index, v in enumerate(found, start=1)
+    ]
+
+
 def read_rows(path: Path, name: str) -> list[Row]:
     """The rows of an uploaded file, or ImportFileError when the file or its header is
     unusable."""
+    if Path(name).suffix.lower() == ".json":
+        return _dhis2_rows(path)
     records = _records(path, name)
     header = next(records, None)
     if not header:

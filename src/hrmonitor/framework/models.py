@@ -465,3 +465,36 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Dhis2Mapping(models.Model):
+    """How hrmonitor's codes translate to a DHIS2 instance's identifiers, for exchanging
+    `dataValueSets`. Codes without an entry map to themselves (indicator code as data
+    element, ISO code as organisation unit), so two hrmonitor instances exchange files with an
+    empty mapping."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    data_elements = models.JSONField(
+        _("data elements"), default=dict, blank=True, help_text=_("Indicator code → DHIS2 UID")
+    )
+    org_units = models.JSONField(
+        _("organisation units"),
+        default=dict,
+        blank=True,
+        help_text=_("Country ISO code (or “region”) → DHIS2 UID"),
+    )
+    option_combos = models.JSONField(
+        _("category option combos"),
+        default=dict,
+        blank=True,
+        help_text=_("Disaggregation key (e.g. gender=women) → DHIS2 UID; empty key = total"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("DHIS2 mapping")
+        verbose_name_plural = _("DHIS2 mappings")
+
+    def __str__(self) -> str:
+        return self.name

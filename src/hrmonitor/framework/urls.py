@@ -10,6 +10,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard.<str:fmt>", views.export_dashboard, name="export_dashboard"),
     path("values.<str:fmt>", views.export_values, name="export_values"),
+    path("dhis2/dataValueSets.json", views.export_dhis2, name="export_dhis2"),
     path("lineage/", views.lineage, name="lineage"),
     path("iptt/", views.iptt, name="iptt"),
     path("iptt/parts/", views.iptt_parts, name="iptt_parts"),

@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,9 +21,11 @@ from hrmonitor.core import selectors as core_selectors
 from hrmonitor.core.models import Country
 from hrmonitor.core.roles import Perm
 from hrmonitor.framework import (
+    dhis2,
     disaggregation,
     errors,
     exports,
+    importing,
     imports_service,
     periods,
     selectors,
@@ -31,6 +34,7 @@ from hrmonitor.framework import (
 from hrmonitor.framework.computation import Computer
 from hrmonitor.framework.forms import EvidenceForm, ImportForm
 from hrmonitor.framework.models import DataValue, Indicator
+from hrmonitor.framework.templatetags.framework_tags import indicator_value, input_value
 
 
 def browser(request: HttpRequest) -> HttpResponse:
@@ -83,8 +87,28 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             ],
             "years": [y.key for y in years],
             "chart": _chart_data([region] if region else []),
+            "choropleth": _choropleth(indicator, rows),
         },
     )
+
+
+def _choropleth(indicator: Indicator, rows: list[selectors.ProgressRow]) -> dict[str, Any]:
+    """Each country's latest approved value, for the map on the indicator page."""
+    return {
+        "geojson_url": reverse("core:map_geojson"),
+        "yes_no": indicator.unit == Indicator.Unit.YES_NO,
+        "countries": [
+            {
+                "map_name": row.country.map_name,
+                "name": row.country.name,
+                "value": float(row.actual.value),
+                "label": indicator_value(row.actual.value, indicator),
+                "period": row.actual_period,
+            }
+            for row in rows
+            if row.country is not None and row.actual.value is not None
+        ],
+    }
 
 
 # --- Data entry, review, progress ------------------------------------------------------------
@@ -581,3 +605,35 @@ def export_iptt(request: HttpRequest, fmt: str) -> HttpResponseBase:
     place = context["place"].name if context["place"] else _("Region")
     table = exports.Table(title=_("IPTT — %(place)s") % {"place": place}, header=header, rows=body)
     return _export(table, fmt, "hrmonitor-iptt")
+
+
+def export_dhis2(request: HttpRequest) -> HttpResponse:
+    """Approved values as a DHIS2 dataValueSets JSON document (with the configured mapping),
+    filtered by indicator, country and period."""
+    rows = access.data_values_visible_to(request.user).filter(status=DataValue.Status.APPROVED)
+    for param, lookup in {
+        "indicator": "indicator__code",
+        "country": "country__iso2",
+        "period": "period",
+    }.items():
+        if request.GET.get(param):
+            rows = rows.filter(**{lookup: request.GET[param]})
+    found = (
+        dhis2.Value(
+            indicator=code,
+            place=iso2 or "region",
+            period=period,
+            disaggregation=key,
+            value=input_value(number),
+            comment=comment,
+        )
+        for code, iso2, period, key, number, comment in rows.order_by(
+            "indicator__code", "country__iso2", "period", "disaggregation"
+        ).values_list(
+            "indicator__code", "country__iso2", "period", "disaggregation", "value", "comment"
+        )
+    )
+    document = dhis2.export_set(found, importing.dhis2_codes())
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="hrmonitor-dataValueSets.json"'
+    return response

@@ -11,14 +11,14 @@
       var chart = window.echarts.init(trend, null, { renderer: "svg" });
       var option = {
         aria: { enabled: true },
-        grid: { left: 50, right: 20, top: 20, bottom: 30 },
+        grid: { left: 50, right: 30, top: 30, bottom: 30 },
         tooltip: { trigger: "axis" },
         xAxis: { type: "category", data: s.points.map(function (p) { return p[0]; }) },
         yAxis: { type: "value" },
         series: [{ name: trend.dataset.labelValue, type: "line", connectNulls: false, data: s.points.map(function (p) { return p[1]; }), symbolSize: 8 }]
       };
       if (s.target !== null) {
-        option.series[0].markLine = { symbol: "none", data: [{ yAxis: s.target, name: trend.dataset.labelTarget }], lineStyle: { type: "dashed" }, label: { formatter: trend.dataset.labelTarget + ": {c}" } };
+        option.series[0].markLine = { symbol: "none", data: [{ yAxis: s.target, name: trend.dataset.labelTarget }], lineStyle: { type: "dashed" }, label: { position: "insideEndTop", formatter: trend.dataset.labelTarget + ": {c}" } };
       }
       chart.setOption(option);
       window.addEventListener("resize", function () { chart.resize(); });
@@ -34,6 +34,49 @@
         series: [{ type: "line", data: s.points.map(function (p) { return p[1]; }), symbol: "circle", symbolSize: 4, lineStyle: { width: 2 } }]
       });
     });
+  }
+  document.addEventListener("DOMContentLoaded", draw);
+})();
+// The choropleth of an indicator: each country's latest approved value on the region's map.
+(function () {
+  "use strict";
+  function draw() {
+    var el = document.getElementById("choropleth");
+    var dataEl = document.getElementById("choropleth-data");
+    if (!el || !dataEl || !window.echarts) { return; }
+    var data = JSON.parse(dataEl.textContent);
+    var byName = {};
+    data.countries.forEach(function (c) { byName[c.map_name] = c; });
+    fetch(data.geojson_url, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (geojson) {
+        window.echarts.registerMap("ceeca", geojson);
+        var chart = window.echarts.init(el, null, { renderer: "svg" });
+        var values = data.countries.map(function (c) { return c.value; });
+        var visualMap = data.yes_no
+          ? { type: "piecewise", pieces: [{ value: 1, label: el.dataset.labelYes, color: "#1a7f37" }, { value: 0, label: el.dataset.labelNo, color: "#d0d7de" }], left: 8, bottom: 8 }
+          : { type: "continuous", min: Math.min.apply(null, values), max: Math.max.apply(null, values), inRange: { color: ["#deebf7", "#08519c"] }, calculable: true, left: 8, bottom: 8 };
+        chart.setOption({
+          tooltip: {
+            trigger: "item",
+            formatter: function (p) {
+              var c = byName[p.name];
+              var div = document.createElement("div");
+              div.textContent = c ? c.name + ": " + c.label + " (" + c.period + ")" : p.name + ": " + el.dataset.labelNone;
+              return div.innerHTML;
+            }
+          },
+          visualMap: visualMap,
+          series: [{
+            type: "map", map: "ceeca", roam: true, aspectScale: 0.62, center: [62, 54], zoom: 1.2,
+            itemStyle: { areaColor: "#f1f3f5", borderColor: "#fff", borderWidth: 0.6 },
+            emphasis: { label: { show: false } },
+            data: data.countries.map(function (c) { return { name: c.map_name, value: c.value }; })
+          }]
+        });
+        el.setAttribute("data-ready", "true");
+        window.addEventListener("resize", function () { chart.resize(); });
+      });
   }
   document.addEventListener("DOMContentLoaded", draw);
 })();
