@@ -71,3 +71,14 @@ def test_api_lists_keep_a_fixed_query_count(client, django_assert_max_num_querie
         client.get("/api/v1/countries")
     with django_assert_max_num_queries(2):
         client.get("/api/v1/framework/indicators")
+
+
+def test_an_indicator_comes_with_how_it_is_measured(client):
+    found = client.get("/api/v1/framework/indicators/SO1.I1").json()
+    assert (found["unit"], found["level"], found["space_aggregation"], found["condition"]) == (
+        "yes_no",
+        "country",
+        "count_meeting",
+        "= 1",
+    )
+    assert client.get("/api/v1/framework/indicators/SO3.I2").json()["disaggregations"] == ["gender"]

@@ -67,3 +67,20 @@ def test_the_parts_of_an_indicator_load_when_expanded(personas, client):
     ).content.decode()
     assert body.count("<tr") == 3  # women, men, trans and gender-diverse people
     assert "Gender: Women" in body and ">4<" in body
+
+
+def test_a_sub_region_adds_up_only_its_own_countries(personas, client):
+    approve(personas, "GE", "2021", "10")  # Caucasus
+    approve(personas, "KZ", "2021", "5")  # Central Asia
+    data = json.loads(client.get("/framework/iptt.json", {"place": "sub-CA"}).content)
+    total = next(r for r in data["rows"] if r["Indicator"] == "SO3.I2" and not r["Disaggregation"])
+    assert total["2021 actual"] == 5
+    assert data["title"] == "IPTT — Central Asia"
+    assert not any(r["Indicator"] == "SO4.I4" for r in data["rows"])  # regional indicator
+
+
+def test_the_objective_page_rolls_up_its_indicators(personas, client):
+    approve(personas, "GE", "2021", "10")
+    page = client.get("/framework/objectives/SO3/").content.decode()
+    assert "Progress of the objective" in page
+    assert page.count('class="badge text-bg-') >= 4  # a status per indicator, and the roll-up

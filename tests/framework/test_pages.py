@@ -16,7 +16,7 @@ def test_the_framework_browser_lists_objectives_activities_and_indicators(client
 
 
 def test_the_framework_browser_query_count_is_fixed(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get("/framework/")
 
 

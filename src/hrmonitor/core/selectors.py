@@ -30,6 +30,10 @@ def country_by_iso2(iso2: str) -> Country | None:
     return countries_list().filter(iso2=iso2.upper()).first()
 
 
+def sub_region_by_code(code: str) -> SubRegion | None:
+    return SubRegion.objects.filter(code=code).first()
+
+
 def region_main() -> Region | None:
     return Region.objects.first()
 

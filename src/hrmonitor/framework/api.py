@@ -39,6 +39,19 @@ class IndicatorOut(Schema):
     name_en: str
     name_ru: str
     definition: str
+    means_of_verification: str
+    unit: str
+    currency: str
+    direction: str
+    level: str
+    frequency: str
+    space_aggregation: str
+    time_aggregation: str
+    condition: str
+    source_kind: str
+    formula: str
+    is_key: bool
+    disaggregations: list[str]
 
 
 class ObjectiveOut(Schema):
@@ -65,6 +78,23 @@ def _indicator_out(indicator: Indicator, objective_code: str | None = None) -> I
         name_en=indicator.name_en,  # type: ignore[attr-defined]
         name_ru=indicator.name_ru,  # type: ignore[attr-defined]
         definition=indicator.definition,
+        means_of_verification=indicator.means_of_verification,
+        unit=indicator.unit,
+        currency=indicator.currency,
+        direction=indicator.direction,
+        level=indicator.level,
+        frequency=indicator.frequency,
+        space_aggregation=indicator.space_aggregation,
+        time_aggregation=indicator.time_aggregation,
+        condition=(
+            f"{indicator.condition_operator} {indicator.condition_value.normalize()}"
+            if indicator.condition_operator and indicator.condition_value is not None
+            else ""
+        ),
+        source_kind=indicator.source_kind,
+        formula=indicator.formula,
+        is_key=indicator.is_key,
+        disaggregations=[d.code for d in indicator.disaggregations.all()],
     )
 
 

@@ -53,7 +53,10 @@ def objectives_tree() -> QuerySet[Objective]:
     return Objective.objects.order_by("order").prefetch_related(
         Prefetch("activities", queryset=Activity.objects.order_by("order")),
         Prefetch(
-            "indicators", queryset=Indicator.objects.select_related("activity").order_by("order")
+            "indicators",
+            queryset=Indicator.objects.select_related("activity")
+            .prefetch_related("disaggregations")
+            .order_by("order"),
         ),
     )
 
@@ -63,8 +66,10 @@ def objective_by_code(code: str) -> Objective | None:
 
 
 def indicators_list() -> QuerySet[Indicator]:
-    return Indicator.objects.select_related("objective", "activity").order_by(
-        "objective__order", "order"
+    return (
+        Indicator.objects.select_related("objective", "activity")
+        .prefetch_related("disaggregations")
+        .order_by("objective__order", "order")
     )
 
 

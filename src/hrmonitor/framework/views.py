@@ -52,10 +52,40 @@ def browser(request: HttpRequest) -> HttpResponse:
 
 
 def objective_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The objective with its activities, and the roll-up of its indicators' progress."""
     objective = selectors.objective_by_code(code)
     if objective is None:
         raise Http404
-    return render(request, "framework/objective_detail.html", {"objective": objective})
+    indicators = list(objective.indicators.all())
+    countries = list(core_selectors.countries_list().order_by("name"))
+    computer = Computer.for_indicators(indicators, countries=countries)
+    rows = selectors.progress_rows(
+        indicators, [None], computer=computer, years=selectors.reporting_years()
+    )
+    rollup: dict[str, int] = defaultdict(int)
+    for row in rows:
+        rollup[row.status] += 1
+    return render(
+        request,
+        "framework/objective_detail.html",
+        {
+            "objective": objective,
+            "rows": rows,
+            "rollup": [(status, rollup[status]) for status in STATUS_ORDER if rollup[status]],
+            "chart": _chart_data(rows),
+        },
+    )
+
+
+STATUS_ORDER = [
+    "achieved",
+    "on_track",
+    "at_risk",
+    "off_track",
+    "no_baseline",
+    "no_target",
+    "no_data",
+]
 
 
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -515,16 +545,26 @@ IPTT_PAGE_SIZE = 25
 def _iptt(request: HttpRequest, *, with_parts: bool = False) -> dict[str, Any]:
     """The IPTT's filters from the query string, and its rows."""
     place_code = request.GET.get("place", "region")
-    place = None if place_code == "region" else core_selectors.country_by_iso2(place_code)
-    if place_code != "region" and place is None:
-        raise Http404
+    countries = list(core_selectors.countries_list().order_by("name"))
+    group = countries  # the countries a regional value adds up
+    sub_region = None
+    if place_code.startswith("sub-"):
+        sub_region = core_selectors.sub_region_by_code(place_code[4:])
+        if sub_region is None:
+            raise Http404
+        place = None
+        group = [c for c in countries if c.sub_region_id == sub_region.pk]
+    else:
+        place = None if place_code == "region" else core_selectors.country_by_iso2(place_code)
+        if place_code != "region" and place is None:
+            raise Http404
     indicators = selectors.indicators_list().prefetch_related("disaggregations__options")
     objective = request.GET.get("objective", "")
     if objective:
         indicators = indicators.filter(objective__code=objective)
     if request.GET.get("key") == "1":
         indicators = indicators.filter(is_key=True)
-    if place is not None:
+    if place is not None or sub_region is not None:
         indicators = indicators.exclude(level=Indicator.Level.REGIONAL)
     years = selectors.reporting_years()
     first, last = request.GET.get("from", ""), request.GET.get("to", "")
@@ -536,9 +576,8 @@ def _iptt(request: HttpRequest, *, with_parts: bool = False) -> dict[str, Any]:
         indicator_list = list(page.object_list)
     else:
         indicator_list = list(indicators)
-    countries = list(core_selectors.countries_list().order_by("name"))
     computer = Computer.for_indicators(
-        indicator_list, countries=countries, periods=[y.key for y in years]
+        indicator_list, countries=group, periods=[y.key for y in years]
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -556,6 +595,8 @@ def _iptt(request: HttpRequest, *, with_parts: bool = False) -> dict[str, Any]:
         "key_only": request.GET.get("key") == "1",
         "objectives": selectors.objectives_list(),
         "countries": countries,
+        "sub_regions": core_selectors.sub_regions_list(),
+        "sub_region": sub_region,
         "first": first,
         "last": last,
     }
@@ -603,6 +644,8 @@ def export_iptt(request: HttpRequest, fmt: str) -> HttpResponseBase:
             line += [cell.target, cell.actual]
         body.append(line)
     place = context["place"].name if context["place"] else _("Region")
+    if context["sub_region"]:
+        place = context["sub_region"].name
     table = exports.Table(title=_("IPTT — %(place)s") % {"place": place}, header=header, rows=body)
     return _export(table, fmt, "hrmonitor-iptt")
 
