@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hrmonitor.framework.formula import FormulaError
 from hrmonitor.framework.periods import Period, PeriodError, parse_period
 
 PERIOD_HELP = _(
@@ -42,3 +43,25 @@ def period_or_error(key: str) -> Period:
         return parse_period(key)
     except PeriodError as error:
         raise ValidationError(period_message(error, str(key).strip()[:40])) from None
+
+
+FORMULA_MESSAGES = {
+    "empty_formula": _("The formula is empty."),
+    "too_long": _("The formula is too long (at most %(limit)s characters)."),
+    "too_deep": _("The formula nests too deeply (at most %(limit)s levels)."),
+    "unexpected_character": _(
+        "“%(character)s” has no place in a formula (character %(position)s)."
+    ),
+    "unexpected_token": _("“%(token)s” is out of place (character %(position)s)."),
+    "unexpected_end": _("The formula stops where a value is expected (character %(position)s)."),
+    "unbalanced_parenthesis": _("A parenthesis is not matched (character %(position)s)."),
+    "unknown_function": _("There is no function “%(function)s”: use min, max, abs or sum."),
+    "wrong_argument_count": _("“%(function)s” has the wrong number of values."),
+    "cycle": _("These computed indicators depend on each other in a circle."),
+}
+
+
+def formula_message(error: FormulaError) -> str:
+    """What is wrong with a formula, in the user's language."""
+    template = FORMULA_MESSAGES.get(error.code, _("The formula cannot be read."))
+    return _format(template, dict(error.params))
