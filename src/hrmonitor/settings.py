@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ninja",
     "hrmonitor.core",
     "hrmonitor.framework",
+    "hrmonitor.index",
     "hrmonitor.portal",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("hrmonitor.portal.urls")),
     path("", include("hrmonitor.core.urls")),
     path("framework/", include("hrmonitor.framework.urls")),
+    path("index/", include("hrmonitor.index.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
