@@ -393,3 +393,10 @@ def part_rows(
                 )
             )
     return rows
+
+
+def target_by_pk(indicator: Indicator, pk: str) -> Target | None:
+    """A target of `indicator` by its key as posted by a form (None for none or a bad key)."""
+    if not pk.isdigit():
+        return None
+    return Target.objects.filter(indicator=indicator, pk=int(pk)).first()

@@ -10,7 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hrmonitor.core import access
+from hrmonitor.core.models import Country, User
+from hrmonitor.core.roles import Perm
 from hrmonitor.core.services import LoadReport, read_yaml, record_sync, translated
+from hrmonitor.framework.errors import period_or_error
 from hrmonitor.framework.models import (
     Activity,
     Disaggregation,
@@ -19,8 +23,10 @@ from hrmonitor.framework.models import (
     Framework,
     Indicator,
     Objective,
+    Target,
     ValidationRule,
 )
+from hrmonitor.framework.values import parse_value
 
 FRAMEWORK_FILE = Path(__file__).resolve().parent / "data" / "ehra-strategic-framework.yaml"
 
@@ -166,3 +172,52 @@ def indicator_definitions_load(
                 report=report,
             )
     return report
+
+
+@transaction.atomic
+def target_set(
+    *,
+    user: User,
+    indicator: Indicator,
+    country: Country | None,
+    kind: str,
+    period: str,
+    value: object,
+    note: str = "",
+    target: Target | None = None,
+) -> Target | None:
+    """Set a baseline or target of an indicator for a country (or the region, country None):
+    change `target` when given (its period may change too), otherwise the one of that kind
+    and period, or create it. An empty value removes it. The Secretariat sets targets; the
+    history keeps every change."""
+    access.require_perm(user, Perm.FRAMEWORK_EDIT)
+    if kind not in Target.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of target.")})
+    if target is not None and (target.indicator_id, target.country_id) != (
+        indicator.pk,
+        country.pk if country else None,
+    ):
+        raise ValidationError(_("This target belongs to another indicator or country."))
+    if value is None or str(value).strip() == "":
+        if target is not None:
+            target.delete()
+        return None
+    try:
+        number = parse_value(value, indicator)
+    except ValidationError as error:
+        raise ValidationError({"value": error.messages}) from None
+    try:
+        key = period_or_error(period).key
+    except ValidationError as error:
+        raise ValidationError({"period": error.messages}) from None
+    if target is None:
+        target = Target.objects.filter(
+            indicator=indicator, country=country, kind=kind, period=key
+        ).first() or Target(indicator=indicator, country=country, kind=kind)
+    target.kind = kind
+    target.period = key
+    target.value = number  # type: ignore[assignment]
+    target.note = note.strip()
+    target.full_clean(validate_unique=False)
+    target.save()
+    return target

@@ -31,6 +31,7 @@ from hrmonitor.framework import (
     selectors,
     values,
 )
+from hrmonitor.framework import services as framework_services
 from hrmonitor.framework.computation import Computer
 from hrmonitor.framework.forms import EvidenceForm, ImportForm
 from hrmonitor.framework.models import DataValue, Indicator
@@ -118,6 +119,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "years": [y.key for y in years],
             "chart": _chart_data([region] if region else []),
             "choropleth": _choropleth(indicator, rows),
+            "can_edit": access.has_perm(request.user, Perm.FRAMEWORK_EDIT),
         },
     )
 
@@ -680,3 +682,77 @@ def export_dhis2(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = 'attachment; filename="hrmonitor-dataValueSets.json"'
     return response
+
+
+# --- Targets ---------------------------------------------------------------------------------
+
+
+def _target_rows(indicator: Indicator) -> list[dict[str, Any]]:
+    places: list[Country | None] = [None]
+    if indicator.level != Indicator.Level.REGIONAL:
+        places += list(core_selectors.countries_list().order_by("name"))
+    found = selectors.targets_for([indicator])
+    return [
+        {
+            "place": place,
+            "code": place.iso2 if place else "region",
+            "baseline": found.get((indicator.pk, place.pk if place else None), {}).get("baseline"),
+            "target": found.get((indicator.pk, place.pk if place else None), {}).get("target"),
+        }
+        for place in places
+    ]
+
+
+@login_required
+def targets(request: HttpRequest, code: str) -> HttpResponse:
+    """Baselines and targets of one indicator, for the region and each country."""
+    access.require_perm(request.user, Perm.FRAMEWORK_EDIT)
+    indicator = selectors.indicator_by_code(code)
+    if indicator is None:
+        raise Http404
+    return render(
+        request,
+        "framework/targets.html",
+        {
+            "indicator": indicator,
+            "rows": _target_rows(indicator),
+            "period_help": errors.PERIOD_HELP,
+        },
+    )
+
+
+@login_required
+@require_POST
+def target_save(request: HttpRequest, code: str) -> HttpResponse:
+    """Save one baseline or target (htmx): answers with the row, errors included."""
+    access.require_perm(request.user, Perm.FRAMEWORK_EDIT)
+    indicator = selectors.indicator_by_code(code)
+    if indicator is None:
+        raise Http404
+    place_code = request.POST.get("place", "region")
+    country = _place(request, place_code)
+    existing = selectors.target_by_pk(indicator, request.POST.get("target", ""))
+    error = ""
+    try:
+        framework_services.target_set(
+            user=request.user,  # type: ignore[arg-type]
+            indicator=indicator,
+            country=country,
+            kind=request.POST.get("kind", ""),
+            period=request.POST.get("period", ""),
+            value=request.POST.get("value", ""),
+            target=existing,
+        )
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    row = next(r for r in _target_rows(indicator) if r["code"] == place_code)
+    return render(
+        request,
+        "framework/targets/_row.html",
+        {
+            "indicator": indicator,
+            "row": row,
+            "error": error,
+            "error_kind": request.POST.get("kind"),
+        },
+    )

@@ -106,3 +106,14 @@ def percent(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"{floatformat(value, 0)} %"
+
+
+@register.filter
+def target_cells(row: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """The two editable cells of a targets row: its baseline and its governing target."""
+    target = row.get("target")
+    target_kind = target.kind if target is not None else "target"
+    return [
+        ("baseline", row.get("baseline"), _("Baseline")),
+        (target_kind, target, _("Target")),
+    ]
