@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hrmonitor.core.access import mfa_required
+from hrmonitor.core.selectors import user_has_totp
 
 
 class UserLanguageMiddleware:
@@ -51,7 +52,7 @@ class MfaRequiredMiddleware:
             and user.is_authenticated
             and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
             and mfa_required(user)
-            and not _has_totp(user)
+            and not user_has_totp(user)
         ):
             messages.warning(
                 request,
@@ -62,9 +63,3 @@ class MfaRequiredMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
-
-
-def _has_totp(user: object) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -114,3 +114,10 @@ def _history_row_label(row: Model) -> str:
         if value:
             return str(value)
     return f"#{row.pk}"
+
+
+def user_has_totp(user: object) -> bool:
+    """Whether the user has an authenticator app enrolled."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -76,13 +76,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    from allauth.mfa.models import Authenticator
-
     user = request.user
     context: dict[str, Any] = {
         "assignments": access.active_assignments(user),
         "tokens": access.api_tokens_visible_to(user),
-        "has_totp": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
+        "has_totp": selectors.user_has_totp(user),
         "mfa_required": access.mfa_required(user),
         "new_token": request.session.pop("new_api_token", None),
     }
