@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from hrmonitor.core.api import router as core_router
 from hrmonitor.framework.api import router as framework_router
+from hrmonitor.index.api import router as index_router
 
 api = NinjaAPI(
     title="hrmonitor API",
@@ -19,3 +20,4 @@ api = NinjaAPI(
 )
 api.add_router("", core_router)
 api.add_router("/framework", framework_router)
+api.add_router("/index", index_router)

@@ -7,17 +7,16 @@ nothing comes from outside; the test context bypasses our CSP only to inject it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from e2e.conftest import serious_violations
 from factories import TEST_PASSWORD, user_with_role
 from hrmonitor.core.roles import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = [
+    "/index/",
     "/",
     "/framework/",
     "/framework/indicators/SO2.I1/",
@@ -26,27 +25,6 @@ PAGES = [
     "/accounts/login/",
     "/no-such-page/",
 ]
-
-
-@pytest.fixture
-def axe_page(browser, live_server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.base_url = live_server.url  # type: ignore[attr-defined]
-    yield page
-    context.close()
-
-
-def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})"
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -6,3 +6,7 @@ class IndexConfig(AppConfig):
     name = "hrmonitor.index"
     label = "index"
     verbose_name = _("Drug policy index")
+
+    def ready(self) -> None:
+        # Registers the "index.score" source of results-framework indicators.
+        from hrmonitor.index import sources  # noqa: F401
