@@ -112,3 +112,15 @@ def test_pages_forbid_inline_scripts_and_outside_sources(client):
     page = response.content.decode()
     assert "http://" not in page.replace("http://testserver", "")
     assert "https://" not in page
+
+
+def test_a_country_page_shows_its_drug_policy_index_score_when_an_edition_is_published(
+    client, settings, tmp_path
+):
+    from hrmonitor.core.demo import demo_populate
+
+    settings.VAR_DIR = tmp_path
+    demo_populate()
+    page = client.get("/countries/GE/").content.decode()
+    assert "Drug policy index" in page and "of 100, rank" in page
+    assert "/index/editions/" in page

@@ -12,6 +12,7 @@ from django.urls import reverse
 from hrmonitor.core import selectors as core_selectors
 from hrmonitor.core.models import SubRegion
 from hrmonitor.framework import selectors as framework_selectors
+from hrmonitor.index import selectors as index_selectors
 
 # One colour per sub-region, chosen to be distinguishable with common colour-vision
 # deficiencies (Okabe–Ito palette) and readable with the country name on top.
@@ -79,11 +80,21 @@ def country(request: HttpRequest, iso2: str) -> HttpResponse:
     country = core_selectors.country_by_iso2(iso2)
     if country is None:
         raise Http404
+    index_edition = index_selectors.edition_latest_published()
+    index_card = (
+        index_selectors.country_card(
+            index_edition, index_selectors.edition_spec(index_edition), country
+        )
+        if index_edition
+        else None
+    )
     return render(
         request,
         "portal/country.html",
         {
             "country": country,
+            "index_edition": index_edition,
+            "index_card": index_card,
             "organisations": core_selectors.organisations_in(country),
             "neighbours": core_selectors.countries_list().filter(sub_region=country.sub_region),
         },
