@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -70,11 +69,12 @@ class ValueStore:
         )
         if countries is not None:
             rows = rows.filter(country_id__in=list(countries))
-        if periods is not None:
-            within = Q(period__in=list(periods))
-            for year in periods:
-                within |= Q(period__startswith=f"{year}Q") | Q(period__startswith=f"{year}-")
-            rows = rows.filter(within)
+        if periods:
+            # Every period key of year Y sorts between "Y" and "Y+1" ("2019", "2019-07",
+            # "2019Q3", "2019-01-01..2019-06-30"): one index-friendly range covers the years
+            # asked for and everything within them.
+            years = sorted(int(p[:4]) for p in periods)
+            rows = rows.filter(period__gte=str(years[0]), period__lt=str(years[-1] + 1))
         for indicator_id, country_id, period, value, pk in rows.values_list(
             "indicator_id", "country_id", "period", "value", "pk"
         ):
