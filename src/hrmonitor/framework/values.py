@@ -168,7 +168,10 @@ def data_value_prepare(
     existing = DataValue.objects.filter(
         indicator=indicator, country=country, period=period, disaggregation=key
     )
-    found = (existing.select_for_update() if lock else existing).first()
+    # No ordering (the default one joins the country, and PostgreSQL cannot lock the
+    # nullable side of an outer join) and lock only the value row itself.
+    existing = existing.order_by("pk")
+    found = (existing.select_for_update(of=("self",)) if lock else existing).first()
     if found is not None and found.is_locked:
         raise ValidationError(
             {
