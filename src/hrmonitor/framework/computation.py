@@ -38,6 +38,7 @@ from hrmonitor.framework.sources import LineageRef, SourceRequest, SourceResult
 _DATA_VALUE = DataValue._meta.label
 NO_VALUE = gettext_lazy("No approved value.")
 CYCLE = SourceResult(None, note=gettext_lazy("This formula refers to itself."))
+_NOTHING = SourceResult(None, note=NO_VALUE)
 
 
 @dataclass
@@ -183,7 +184,19 @@ class Computer:
         how = SpaceAggregation(indicator.space_aggregation)
         if how == SpaceAggregation.NONE:
             return SourceResult(None, note=_("This indicator has no regional value."))
-        results = [self.value(indicator, country, period) for country in self.countries]
+        if indicator.source_kind == Indicator.SourceKind.ENTERED and not any(
+            (indicator.pk, country.pk) in self.store.has_sub_periods for country in self.countries
+        ):
+            # The common case, read straight from the store: every country's own value.
+            hits = [
+                self.store.get(indicator.pk, country.pk, period.key) for country in self.countries
+            ]
+            results = [
+                SourceResult(hit[0], (LineageRef(_DATA_VALUE, hit[1]),)) if hit else _NOTHING
+                for hit in hits
+            ]
+        else:
+            results = [self.value(indicator, country, period) for country in self.countries]
         condition = (
             Condition(indicator.condition_operator, indicator.condition_value)
             if indicator.condition_operator and indicator.condition_value is not None
