@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "hrmonitor.core",
     "hrmonitor.framework",
     "hrmonitor.index",
+    "hrmonitor.policy",
     "hrmonitor.portal",
 ]
 

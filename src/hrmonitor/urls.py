@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("hrmonitor.core.urls")),
     path("framework/", include("hrmonitor.framework.urls")),
     path("index/", include("hrmonitor.index.urls")),
+    path("policy/", include("hrmonitor.policy.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
