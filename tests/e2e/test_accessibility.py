@@ -17,6 +17,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
     "/index/",
+    "/policy/",
+    "/policy/countries/KZ/",
     "/",
     "/framework/",
     "/framework/indicators/SO2.I1/",

@@ -6,3 +6,7 @@ class PolicyConfig(AppConfig):
     name = "hrmonitor.policy"
     label = "policy"
     verbose_name = _("Policy and funding tracker")
+
+    def ready(self) -> None:
+        # Registers the "policy.countries_with_status" source of results-framework indicators.
+        from hrmonitor.policy import sources  # noqa: F401
