@@ -43,40 +43,16 @@
   function draw() {
     var el = document.getElementById("choropleth");
     var dataEl = document.getElementById("choropleth-data");
-    if (!el || !dataEl || !window.echarts) { return; }
+    if (!el || !dataEl || !window.echarts || !window.hrmonitor) { return; }
     var data = JSON.parse(dataEl.textContent);
-    var byName = {};
-    data.countries.forEach(function (c) { byName[c.map_name] = c; });
-    fetch(data.geojson_url, { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
-      .then(function (geojson) {
-        window.echarts.registerMap("ceeca", geojson);
-        var chart = window.echarts.init(el, null, { renderer: "svg" });
-        var values = data.countries.map(function (c) { return c.value; });
-        var visualMap = data.yes_no
-          ? { type: "piecewise", pieces: [{ value: 1, label: el.dataset.labelYes, color: "#1a7f37" }, { value: 0, label: el.dataset.labelNo, color: "#d0d7de" }], left: 8, bottom: 8 }
-          : { type: "continuous", min: Math.min.apply(null, values), max: Math.max.apply(null, values), inRange: { color: ["#deebf7", "#08519c"] }, calculable: true, left: 8, bottom: 8 };
-        chart.setOption({
-          tooltip: {
-            trigger: "item",
-            formatter: function (p) {
-              var c = byName[p.name];
-              var div = document.createElement("div");
-              div.textContent = c ? c.name + ": " + c.label + " (" + c.period + ")" : p.name + ": " + el.dataset.labelNone;
-              return div.innerHTML;
-            }
-          },
-          visualMap: visualMap,
-          series: [{
-            type: "map", map: "ceeca", roam: true, aspectScale: 0.62, center: [62, 54], zoom: 1.2,
-            itemStyle: { areaColor: "#f1f3f5", borderColor: "#fff", borderWidth: 0.6 },
-            emphasis: { label: { show: false } },
-            data: data.countries.map(function (c) { return { name: c.map_name, value: c.value }; })
-          }]
-        });
-        el.setAttribute("data-ready", "true");
-        window.addEventListener("resize", function () { chart.resize(); });
-      });
+    var values = data.countries.map(function (c) { return c.value; });
+    window.hrmonitor.regionMap(el, data, {
+      label: function (c) { return c.name + ": " + c.label + " (" + c.period + ")"; },
+      none: el.dataset.labelNone,
+      visualMap: data.yes_no
+        ? { type: "piecewise", pieces: [{ value: 1, label: el.dataset.labelYes, color: "#1a7f37" }, { value: 0, label: el.dataset.labelNo, color: "#d0d7de" }], left: 8, bottom: 8 }
+        : { type: "continuous", min: Math.min.apply(null, values), max: Math.max.apply(null, values), inRange: { color: ["#deebf7", "#08519c"] }, calculable: true, left: 8, bottom: 8 }
+    });
   }
   document.addEventListener("DOMContentLoaded", draw);
 })();

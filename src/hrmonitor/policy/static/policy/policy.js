@@ -18,45 +18,18 @@
   function draw() {
     var el = document.getElementById("policy-map");
     var dataEl = document.getElementById("policy-map-data");
-    if (!el || !dataEl || !window.echarts) { return; }
+    if (!el || !dataEl || !window.echarts || !window.hrmonitor) { return; }
     var data = JSON.parse(dataEl.textContent);
-    var byName = {};
-    data.countries.forEach(function (c) { byName[c.map_name] = c; });
-    fetch(data.geojson_url, { credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
-      .then(function (geojson) {
-        window.echarts.registerMap("ceeca", geojson);
-        var chart = window.echarts.init(el, null, { renderer: "svg" });
-        chart.setOption({
-          tooltip: {
-            trigger: "item",
-            formatter: function (p) {
-              var c = byName[p.name];
-              var div = document.createElement("div");
-              div.textContent = c
-                ? c.name + ": " + c.label + " (" + el.dataset.labelSince + " " + c.since + ")"
-                : p.name + ": " + el.dataset.labelNone;
-              return div.innerHTML;
-            }
-          },
-          visualMap: {
-            type: "piecewise", left: 8, bottom: 8,
-            pieces: data.pieces.map(function (p) { return { value: p.value, label: p.label, color: p.color }; })
-          },
-          series: [{
-            type: "map", map: "ceeca", roam: true, aspectScale: 0.62, center: [62, 54], zoom: 1.2,
-            itemStyle: { areaColor: "#f6f8fa", borderColor: "#fff", borderWidth: 0.6 },
-            emphasis: { label: { show: false } },
-            data: data.countries.map(function (c) { return { name: c.map_name, value: c.value }; })
-          }]
-        });
-        chart.on("click", function (p) {
-          var c = byName[p.name];
-          if (c) { window.location.href = c.url; }
-        });
-        el.setAttribute("data-ready", "true");
-        window.addEventListener("resize", function () { chart.resize(); });
-      });
+    window.hrmonitor.regionMap(el, data, {
+      label: function (c) { return c.name + ": " + c.label + " (" + el.dataset.labelSince + " " + c.since + ")"; },
+      none: el.dataset.labelNone,
+      areaColor: "#f6f8fa",
+      visualMap: {
+        type: "piecewise", left: 8, bottom: 8,
+        pieces: data.pieces.map(function (p) { return { value: p.value, label: p.label, color: p.color }; })
+      }
+    });
   }
+
   document.addEventListener("DOMContentLoaded", function () { slider(); draw(); });
 })();
