@@ -52,6 +52,7 @@ class MfaRequiredMiddleware:
             and user.is_authenticated
             and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
             and mfa_required(user)
+            and not _signed_in_with_second_factor(request)
             and not user_has_totp(user)
         ):
             messages.warning(
@@ -63,3 +64,10 @@ class MfaRequiredMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+def _signed_in_with_second_factor(request: HttpRequest) -> bool:
+    """Whether this session was opened with a second factor (allauth records the methods used):
+    then the user has one, and no query is needed on every request."""
+    methods = request.session.get("account_authentication_methods", [])
+    return any(isinstance(m, dict) and m.get("method") == "mfa" for m in methods)
