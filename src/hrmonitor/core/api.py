@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from hrmonitor.core import selectors
@@ -23,6 +25,20 @@ class TokenAuth(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+def api_caller(request: HttpRequest) -> Any:
+    """For endpoints open to the public: the token's user when a token is sent, else the
+    anonymous public. A bad token is an error, not silently the public: the caller meant to be
+    someone."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return AnonymousUser()
+    scheme, _sep, token = header.partition(" ")
+    user = api_token_authenticate(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        raise HttpError(401, _("The API token is not valid."))
+    return user
 
 
 class ErrorOut(Schema):

@@ -3,7 +3,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -12,9 +11,8 @@ from ninja.errors import HttpError
 
 from hrmonitor.core import access
 from hrmonitor.core import selectors as core_selectors
-from hrmonitor.core.api import ErrorOut
+from hrmonitor.core.api import ErrorOut, api_caller
 from hrmonitor.core.models import Country
-from hrmonitor.core.services import api_token_authenticate
 from hrmonitor.framework import selectors
 from hrmonitor.framework import values as values_service
 from hrmonitor.framework.models import DataValue, Indicator, Objective
@@ -209,19 +207,6 @@ class TargetOut(Schema):
     value: Decimal
 
 
-def _caller(request: HttpRequest) -> Any:
-    """The token's user when a token is sent, else the anonymous public. A bad token is an
-    error, not silently the public: the caller meant to be someone."""
-    header = request.headers.get("Authorization", "")
-    if not header:
-        return AnonymousUser()
-    scheme, _sep, token = header.partition(" ")
-    user = api_token_authenticate(token.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
-        raise HttpError(401, _("The API token is not valid."))
-    return user
-
-
 def _value_out(value: DataValue) -> ValueOut:
     return ValueOut(
         id=value.pk,
@@ -249,7 +234,7 @@ def values_list(
     limit: int = 500,
     offset: int = 0,
 ) -> ValuePage:
-    rows = access.data_values_visible_to(_caller(request))
+    rows = access.data_values_visible_to(api_caller(request))
     if indicator:
         rows = rows.filter(indicator__code=indicator)
     if country:
@@ -278,7 +263,7 @@ def _country_or_none(iso2: str | None) -> Country | None:
     summary="Save a draft value (the same checks as the data-entry grid)",
 )
 def values_save(request: HttpRequest, payload: ValueIn) -> Status[Any]:
-    user = _caller(request)
+    user = api_caller(request)
     if not user.is_authenticated:
         raise HttpError(401, _("The API token is not valid."))
     found = selectors.indicator_by_code(payload.indicator)
@@ -307,7 +292,7 @@ def values_save(request: HttpRequest, payload: ValueIn) -> Status[Any]:
     summary="Submit every draft of one country and period for approval (all or none)",
 )
 def values_submit(request: HttpRequest, payload: SubmitIn) -> Status[Any]:
-    user = _caller(request)
+    user = api_caller(request)
     if not user.is_authenticated:
         raise HttpError(401, _("The API token is not valid."))
     drafts = list(

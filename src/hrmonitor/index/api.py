@@ -6,14 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
-from hrmonitor.core.api import ErrorOut
-from hrmonitor.core.services import api_token_authenticate
+from hrmonitor.core.api import ErrorOut, api_caller
 from hrmonitor.index import access, selectors
 from hrmonitor.index.models import Edition
 
@@ -56,18 +53,6 @@ class EditionResultsOut(Schema):
     rows: list[ResultRowOut]
 
 
-def _caller(request: HttpRequest) -> Any:
-    """The token's user when a token is sent, else the anonymous public."""
-    header = request.headers.get("Authorization", "")
-    if not header:
-        return AnonymousUser()
-    scheme, _sep, token = header.partition(" ")
-    user = api_token_authenticate(token.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
-        raise HttpError(401, _("The API token is not valid."))
-    return user
-
-
 def _edition_out(edition: Edition) -> EditionOut:
     return EditionOut(
         id=edition.pk,
@@ -89,7 +74,7 @@ def _edition_out(edition: Edition) -> EditionOut:
     summary="Editions of the drug policy index (published ones for the public)",
 )
 def editions(request: HttpRequest) -> list[EditionOut]:
-    rows = access.editions_visible_to(_caller(request)).order_by("-year", "-created_at")
+    rows = access.editions_visible_to(api_caller(request)).order_by("-year", "-created_at")
     return [_edition_out(e) for e in rows]
 
 
@@ -99,7 +84,7 @@ def editions(request: HttpRequest) -> list[EditionOut]:
     summary="Scores (0–100), ranks and rank intervals of one edition, best first",
 )
 def edition_results(request: HttpRequest, edition_id: int) -> Status[Any]:
-    edition = access.editions_visible_to(_caller(request)).filter(pk=edition_id).first()
+    edition = access.editions_visible_to(api_caller(request)).filter(pk=edition_id).first()
     if edition is None:
         return Status(404, {"detail": _("Edition not found.")})
     index_spec = selectors.edition_spec(edition)

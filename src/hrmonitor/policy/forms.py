@@ -3,12 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hrmonitor.core.models import Country
-from hrmonitor.framework.forms import ALLOWED_EVIDENCE_TYPES
+from hrmonitor.framework.forms import check_evidence_upload
 from hrmonitor.policy.models import PolicyArea
 
 
@@ -66,19 +65,7 @@ class StatusForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
     def clean_evidence_file(self) -> Any:
-        upload = self.cleaned_data.get("evidence_file")
-        if upload is None:
-            return None
-        if upload.size > settings.HRMONITOR_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)d MB.")
-                % {"mb": settings.HRMONITOR_MAX_UPLOAD_BYTES // (1024 * 1024)}
-            )
-        if not any(upload.name.lower().endswith(ext) for ext in ALLOWED_EVIDENCE_TYPES):
-            raise forms.ValidationError(
-                _("This type of file is not accepted. Use PDF, an image, or an office document.")
-            )
-        return upload
+        return check_evidence_upload(self.cleaned_data.get("evidence_file"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
