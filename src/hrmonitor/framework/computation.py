@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,6 +99,9 @@ class Computer:
     countries: Sequence[Country]
     indicators_by_code: dict[str, Indicator]
     _cache: dict[tuple[int, int | None, str], SourceResult] = field(default_factory=dict)
+    # Shared by every source call of this computer, so that a source loads its records once
+    # and answers many countries and periods from memory (see `SourceRequest.memo`).
+    _memo: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def for_indicators(
@@ -147,7 +151,9 @@ class Computer:
                     % {"key": indicator.source_function},
                 )
             return source.function(
-                SourceRequest(indicator, country, period, dict(indicator.source_params))
+                SourceRequest(
+                    indicator, country, period, dict(indicator.source_params), memo=self._memo
+                )
             )
         if country is None and indicator.level != Indicator.Level.REGIONAL:
             return self._region(indicator, period)

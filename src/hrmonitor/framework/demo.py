@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from hrmonitor.core.demo import DemoContext
 
 NOTE = "[DEMO] synthetic value"
-YES_NO = ["SO1.I1", "SO1.I3", "SO2.I3", "SO2.I4", "SO2.I5", "SO2.I6", "SO3.I1", "SO3.I4"]
+YES_NO = ["SO1.I1", "SO2.I3", "SO2.I4", "SO2.I5", "SO2.I6", "SO3.I1", "SO3.I4"]
 
 
 def populate(ctx: DemoContext) -> None:

@@ -54,6 +54,9 @@ class SourceRequest:
     country: Country | None
     period: Period
     params: dict[str, Any] = field(default_factory=dict)
+    # One dict per computation (a page, an export): a source may keep the records it loaded
+    # here, under a key of its own, to answer the next country or period without a query.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 SourceFunction = Callable[[SourceRequest], SourceResult]

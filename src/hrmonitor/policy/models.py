@@ -151,3 +151,170 @@ class CountryFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} {self.key} {self.year}: {self.value}"
+
+
+class FundingSource(models.TextChoices):
+    """Where harm-reduction money comes from; the first two are domestic."""
+
+    DOMESTIC_NATIONAL = "domestic_national", _("Domestic, national")
+    DOMESTIC_MUNICIPAL = "domestic_municipal", _("Domestic, municipal")
+    GLOBAL_FUND = "global_fund", _("Global Fund")
+    OTHER_INTERNATIONAL = "other_international", _("Other international")
+    PRIVATE = "private", _("Private")
+
+
+DOMESTIC_SOURCES = frozenset({FundingSource.DOMESTIC_NATIONAL, FundingSource.DOMESTIC_MUNICIPAL})
+
+
+class ProgrammeArea(models.TextChoices):
+    ALL = "all", _("Harm reduction, not broken down")
+    NSP = "nsp", _("Needle and syringe programmes")
+    OAT = "oat", _("Opioid agonist therapy")
+    NALOXONE = "naloxone", _("Naloxone")
+    OUTREACH = "outreach", _("Outreach")
+    TESTING = "testing", _("HIV and hepatitis testing")
+    CLM = "clm", _("Community-led monitoring")
+    LEGAL = "legal", _("Legal aid and human rights")
+    ADVOCACY = "advocacy", _("Advocacy and policy")
+    OTHER = "other", _("Other")
+
+
+class ExchangeRate(models.Model):
+    """How many US dollars one unit of `currency` was worth in `year` (a yearly average, with
+    where it comes from). Funding is converted at read time, so a corrected rate corrects
+    every total. USD itself needs no row."""
+
+    currency = models.CharField(_("currency"), max_length=3)
+    year = models.PositiveSmallIntegerField(_("year"))
+    usd_per_unit = models.DecimalField(_("US dollars per unit"), max_digits=18, decimal_places=8)
+    source = models.TextField(_("source"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["currency", "year"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "year"], name="exchange_rate_unique_year"),
+            models.CheckConstraint(
+                condition=models.Q(usd_per_unit__gt=0), name="exchange_rate_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.year}: {self.usd_per_unit} USD"
+
+
+class FundingRecord(models.Model):
+    """An amount spent (or committed) on harm reduction in a country in a year, by source,
+    funder and programme area, in its original currency, with its evidence."""
+
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="funding_records", verbose_name=_("country")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    source_category = models.CharField(
+        _("source of funds"), max_length=24, choices=FundingSource.choices
+    )
+    funder = models.CharField(_("funder"), max_length=300, blank=True)
+    programme_area = models.CharField(
+        _("programme area"), max_length=16, choices=ProgrammeArea.choices, default=ProgrammeArea.ALL
+    )
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    evidence_url = models.URLField(_("evidence link"), max_length=1000, blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to="funding/%Y/%m/", blank=True)
+    source = models.TextField(_("source"), blank=True, help_text=_("Where the figure comes from."))
+    notes = models.TextField(_("notes"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["country__name", "year", "source_category", "funder"]
+        verbose_name = _("funding record")
+        verbose_name_plural = _("funding records")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="funding_amount_positive"
+            )
+        ]
+        indexes = [models.Index(fields=["country", "year"], name="funding_country_year")]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.year} {self.source_category}: {self.amount} {self.currency}"
+
+    @property
+    def is_domestic(self) -> bool:
+        return self.source_category in DOMESTIC_SOURCES
+
+
+class FundingNeed(models.Model):
+    """The estimated cost of the harm-reduction response a country needs in a year, where a
+    source has estimated it (absent otherwise: no gap is shown without it)."""
+
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="funding_needs", verbose_name=_("country")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    source = models.TextField(_("source"))
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["country__name", "year"]
+        verbose_name = _("estimated funding need")
+        verbose_name_plural = _("estimated funding needs")
+        constraints = [
+            models.UniqueConstraint(fields=["country", "year"], name="funding_need_unique_year"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="funding_need_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.year}: {self.amount} {self.currency}"
+
+
+class TransitionMilestone(models.Model):
+    """A dated step of a country's transition from Global Fund to domestic funding
+    (eligibility changes, transition grant, last allocation…), as stated by a source."""
+
+    class Kind(models.TextChoices):
+        ELIGIBLE = "eligible", _("Eligible for Global Fund support")
+        TRANSITION_START = "transition_start", _("Transition funding starts")
+        LAST_ALLOCATION = "last_allocation", _("Last Global Fund allocation")
+        NOT_ELIGIBLE = "not_eligible", _("No longer eligible")
+        DOMESTIC_TAKEOVER = "domestic_takeover", _("Domestic budget takes over")
+
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="transition_milestones",
+        verbose_name=_("country"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("milestone"), max_length=24, choices=Kind.choices)
+    source = models.TextField(_("source"))
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["country__name", "year", "kind"]
+        verbose_name = _("transition milestone")
+        verbose_name_plural = _("transition milestones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "year", "kind"], name="transition_milestone_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.year}: {self.kind}"

@@ -50,6 +50,13 @@ def statuses_on(area: PolicyArea, date: dt.date) -> QuerySet[PolicyStatus]:
     return _statuses().filter(covering(date), area=area)
 
 
+def statuses_history(areas: list[PolicyArea]) -> list[PolicyStatus]:
+    """Every status record of `areas`, all countries and dates, oldest first. One query."""
+    return list(
+        _statuses().filter(area__in=areas).order_by("valid_from", "country__name", "area__order")
+    )
+
+
 @dataclass(frozen=True)
 class GridRow:
     country: Country
@@ -124,13 +131,23 @@ class ChangeReport:
     by_sub_region: list[tuple[SubRegion, int]]
 
 
-def changes_between(date_from: dt.date, date_to: dt.date) -> ChangeReport:
+def changes_between(
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    areas: list[PolicyArea] | None = None,
+    country: Country | None = None,
+) -> ChangeReport:
     """The statuses that took effect after `date_from` and up to `date_to` (inclusive), each
-    with the status it replaced, and the number of changes per sub-region. Three queries."""
+    with the status it replaced, and the number of changes per sub-region; optionally of some
+    areas or one country only. Three queries."""
+    found = _statuses().filter(valid_from__gt=date_from, valid_from__lte=date_to)
+    if areas is not None:
+        found = found.filter(area__in=areas)
+    if country is not None:
+        found = found.filter(country=country)
     changes = list(
-        _statuses()
-        .filter(valid_from__gt=date_from, valid_from__lte=date_to)
-        .order_by("country__sub_region__order", "country__name", "area__order", "valid_from")
+        found.order_by("country__sub_region__order", "country__name", "area__order", "valid_from")
     )
     previous: dict[tuple[int, int, dt.date], PolicyStatus] = {}
     if changes:

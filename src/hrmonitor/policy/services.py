@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,16 @@ from hrmonitor.core import access
 from hrmonitor.core.models import Country, User
 from hrmonitor.core.roles import Perm
 from hrmonitor.core.services import LoadReport, read_yaml, record_sync, translated
-from hrmonitor.policy.models import CountryFact, PolicyArea, PolicyStatus
+from hrmonitor.policy.models import (
+    CountryFact,
+    ExchangeRate,
+    FundingNeed,
+    FundingRecord,
+    PolicyArea,
+    PolicyStatus,
+    ProgrammeArea,
+    TransitionMilestone,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 AREAS_FILE = DATA_DIR / "policy-areas.yaml"
@@ -252,3 +263,128 @@ def policy_area_save(
     area.full_clean()
     area.save()
     return area
+
+
+CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+def _currency(code: str, field: str = "currency") -> str:
+    code = code.strip().upper()
+    if not CURRENCY_CODE.match(code):
+        raise ValidationError(
+            {
+                field: _("“%(code)s” is not a currency code (three letters, e.g. USD, EUR).")
+                % {"code": code}
+            }
+        )
+    return code
+
+
+@transaction.atomic
+def funding_record_create(
+    *,
+    user: User,
+    country: Country,
+    year: int,
+    source_category: str,
+    amount: Decimal,
+    currency: str = "USD",
+    funder: str = "",
+    programme_area: str = ProgrammeArea.ALL,
+    evidence_url: str = "",
+    evidence_file: UploadedFile | None = None,
+    source: str = "",
+    notes: str = "",
+) -> FundingRecord:
+    """Record an amount of harm-reduction funding (focal points for their countries, the
+    Secretariat everywhere). Needs a source or evidence: an unsourced figure is refused."""
+    access.require_perm(user, Perm.FRAMEWORK_ENTER_DATA, country.pk)
+    if not (source.strip() or evidence_url.strip() or evidence_file):
+        raise ValidationError(
+            {"source": _("Say where the figure comes from: a source, a link or a document.")}
+        )
+    record = FundingRecord(
+        country=country,
+        year=year,
+        source_category=source_category,
+        funder=funder.strip(),
+        programme_area=programme_area or ProgrammeArea.ALL,
+        amount=amount,
+        currency=_currency(currency),
+        evidence_url=evidence_url.strip(),
+        source=source.strip(),
+        notes=notes.strip(),
+        entered_by=user,
+    )
+    if evidence_file is not None:
+        record.evidence_file = evidence_file
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def funding_record_delete(*, user: User, record: FundingRecord) -> None:
+    """Remove a wrong record (its history keeps it)."""
+    access.require_perm(user, Perm.FRAMEWORK_ENTER_DATA, record.country_id)
+    record.delete()
+
+
+@transaction.atomic
+def funding_need_save(
+    *,
+    user: User,
+    country: Country,
+    year: int,
+    amount: Decimal,
+    source: str,
+    currency: str = "USD",
+    notes: str = "",
+) -> FundingNeed:
+    """Set the estimated need of a country in a year (one per country and year)."""
+    access.require_perm(user, Perm.FRAMEWORK_ENTER_DATA, country.pk)
+    need = FundingNeed.objects.filter(country=country, year=year).first() or FundingNeed(
+        country=country, year=year
+    )
+    need.amount = amount
+    need.currency = _currency(currency)
+    need.source = source.strip()
+    need.notes = notes.strip()
+    need.full_clean()
+    need.save()
+    return need
+
+
+@transaction.atomic
+def exchange_rate_save(
+    *, user: User, currency: str, year: int, usd_per_unit: Decimal, source: str = ""
+) -> ExchangeRate:
+    """Set the yearly rate of a currency to the US dollar (the Secretariat)."""
+    access.require_perm(user, Perm.FRAMEWORK_EDIT)
+    code = _currency(currency)
+    if code == "USD":
+        raise ValidationError({"currency": _("US dollars need no exchange rate.")})
+    rate = ExchangeRate.objects.filter(currency=code, year=year).first() or ExchangeRate(
+        currency=code, year=year
+    )
+    rate.usd_per_unit = usd_per_unit
+    rate.source = source.strip()
+    rate.full_clean()
+    rate.save()
+    return rate
+
+
+@transaction.atomic
+def transition_milestone_save(
+    *, user: User, country: Country, year: int, kind: str, source: str, notes: str = ""
+) -> TransitionMilestone:
+    """Record a step of a country's transition from Global Fund support (the Secretariat)."""
+    access.require_perm(user, Perm.FRAMEWORK_EDIT)
+    milestone = TransitionMilestone.objects.filter(
+        country=country, year=year, kind=kind
+    ).first() or TransitionMilestone(country=country, year=year, kind=kind)
+    milestone.source = source.strip()
+    milestone.notes = notes.strip()
+    milestone.full_clean()
+    milestone.save()
+    return milestone
