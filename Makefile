@@ -14,7 +14,7 @@ VENDOR := src/hrmonitor/static/vendor
 LOCALE := src/hrmonitor/locale
 PYTEST_ARGS ?=
 
-.PHONY: help run serve install assets compilemessages messages init demo test lint typecheck \
+.PHONY: help run serve install assets compilemessages messages init demo test lint typecheck system-deps \
 	pytest test-pg e2e bench clean
 
 help: ## Show this help
@@ -55,7 +55,20 @@ messages: install ## Extract translatable strings into the .po files (needs gett
 		--ignore 'static/vendor/*' --add-location file
 	@msgfmt --statistics -o /dev/null $(LOCALE)/ru/LC_MESSAGES/django.po
 
-init: install assets compilemessages ## Migrate the database and load the reference data
+# PDF reports (WeasyPrint) need the Pango library: installed here when missing on a Debian or
+# Ubuntu machine run as root; otherwise a note says how. Everything else works without it.
+system-deps:
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so'; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Pango for PDF reports (apt-get)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				--no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
+		else \
+			echo "Note: PDF reports need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; \
+		fi; \
+	fi
+
+init: install assets compilemessages system-deps ## Migrate the database and load the reference data
 	$(BIN)/hrmonitor init
 
 demo: init ## Add the synthetic demo dataset (only into an empty database)
@@ -76,7 +89,7 @@ lint: install ## ruff (lint and format check)
 typecheck: install ## mypy on the package
 	$(BIN)/mypy src/hrmonitor
 
-pytest: install assets compilemessages ## The test suite on SQLite, without browser tests
+pytest: install assets compilemessages system-deps ## The test suite on SQLite, without browser tests
 	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
 
 test: lint typecheck pytest ## ruff, mypy and the test suite (SQLite)

@@ -6,6 +6,7 @@ Production sets DATABASE_URL, SECRET_KEY, HRMONITOR_ALLOWED_HOSTS and friends.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -251,5 +252,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("HRMONITOR_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs each step of every PDF at INFO; its warnings are what matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
+
+# matplotlib (report charts) keeps its font cache here rather than in a home directory that
+# may be read-only for the service account.
+os.environ.setdefault("MPLCONFIGDIR", str(VAR_DIR / "matplotlib"))

@@ -95,3 +95,11 @@ def test_every_fact_loaded_shows_its_value_and_source_on_the_country_page(client
             assert fact.source in page, (iso2, fact.key)
         for status in PolicyStatus.objects.filter(country__iso2=iso2):
             assert status.source in page
+
+
+def test_every_fact_loaded_shows_its_source_on_the_public_country_profile(client, facts):
+    for iso2 in set(CountryFact.objects.values_list("country__iso2", flat=True)):
+        page = client.get(f"/countries/{iso2}/").content.decode()
+        section = page.split('id="facts"')[1].split("</section>")[0]
+        for fact in CountryFact.objects.filter(country__iso2=iso2):
+            assert fact.value in section and fact.source in section, (iso2, fact.key)

@@ -102,3 +102,34 @@ def test_the_country_and_changes_pages_keep_a_fixed_query_count(
             client.get("/policy/changes/", {"from": "2020-01-01", "to": "2024-01-01"})
         counts.append((len(country_page), len(changes_page)))
     assert len(set(counts)) == 1
+
+
+def test_the_country_profile_keeps_a_fixed_query_count(
+    client, facts, personas, django_assert_max_num_queries
+):
+    admin = personas["secretariat_admin"]
+    # The country, statuses, areas, funding (records, rates, needs, milestones), facts, the
+    # indicators with their values and targets, the index edition, organisations, countries,
+    # the demo banner.
+    cache.clear()
+    with django_assert_max_num_queries(18):
+        client.get("/countries/KZ/")
+    for year in (2021, 2022, 2023):
+        services.policy_status_record(
+            user=admin,
+            country=country("KZ"),
+            area=facts["nsp"],
+            status="partial_or_pilot" if year % 2 else "in_place",
+            valid_from=dt.date(year, 3, 1),
+        )
+        services.funding_record_create(
+            user=admin,
+            country=country("KZ"),
+            year=year,
+            source_category="global_fund",
+            amount=year,
+            source="test",
+        )
+    cache.clear()
+    with django_assert_max_num_queries(18):
+        client.get("/countries/KZ/")

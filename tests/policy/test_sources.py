@@ -103,3 +103,55 @@ def test_a_whole_range_of_years_loads_the_records_once(history, django_assert_ma
         for year in range(2015, 2027):
             for place in places:
                 computer.value(so1_i3, place, parse_period(str(year)))
+
+
+def test_the_domestic_share_converts_currencies_and_pools_the_region(personas, areas):
+    user = personas["secretariat_admin"]
+    services.exchange_rate_save(user=user, currency="KZT", year=2024, usd_per_unit=Decimal("0.002"))
+    kz, ge = country("KZ"), country("GE")
+    domestic = services.funding_record_create(
+        user=user,
+        country=kz,
+        year=2024,
+        source_category="domestic_national",
+        amount=Decimal(300_000_000),
+        currency="KZT",
+        source="State budget law 2024",
+    )  # 600,000 USD
+    fund = services.funding_record_create(
+        user=user,
+        country=kz,
+        year=2024,
+        source_category="global_fund",
+        amount=Decimal(400_000),
+        source="Global Fund data explorer",
+    )
+    services.funding_record_create(
+        user=user,
+        country=ge,
+        year=2024,
+        source_category="global_fund",
+        amount=Decimal(1_000_000),
+        source="Global Fund data explorer",
+    )
+    share = indicator("FUND.DOM", "policy.domestic_share", {})
+    computer = Computer.for_indicators([share], countries=[kz, ge])
+    kz_2024 = computer.value(share, kz, parse_period("2024"))
+    assert kz_2024.value == Decimal("60.0")
+    assert set(kz_2024.lineage) == {LineageRef.of(domestic), LineageRef.of(fund)}
+    assert computer.value(share, None, parse_period("2024")).value == Decimal("30.0")
+    assert computer.value(share, kz, parse_period("2023")).value is None
+    # Without the year's rate the share is unknown, and the note says why.
+    services.funding_record_create(
+        user=user,
+        country=ge,
+        year=2025,
+        source_category="domestic_national",
+        amount=Decimal(10),
+        currency="GEL",
+        source="x",
+    )
+    missing = Computer.for_indicators([share], countries=[kz, ge]).value(
+        share, ge, parse_period("2025")
+    )
+    assert missing.value is None and "GEL" in str(missing.note)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("jobs/", views.jobs, name="jobs"),
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/progress/", views.job_progress, name="job_progress"),
+    path("jobs/<int:pk>/result/", views.job_result, name="job_result"),
     path("manage/", views.manage, name="manage"),
     path("manage/reference-data/reload/", views.reference_reload, name="reference_reload"),
     path("audit/", views.audit, name="audit"),

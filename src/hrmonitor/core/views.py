@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -139,6 +147,20 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
             # htmx stops polling on 286.
             response.status_code = 286
     return response
+
+
+@login_required
+def job_result(request: HttpRequest, pk: int) -> FileResponse:
+    """The file a job produced (a report, an export), for whoever may see the job; always as
+    a download. Files under media/ are never served directly."""
+    job = access.job_get_for_user(request.user, pk)
+    if not job.result_file:
+        raise Http404
+    return FileResponse(
+        job.result_file.open("rb"),
+        as_attachment=True,
+        filename=Path(job.result_file.name or "result").name,
+    )
 
 
 @login_required

@@ -12,10 +12,8 @@ row 1), its column and the reason in the user's language.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hrmonitor.core import tabular
 from hrmonitor.core.models import Country, User
+from hrmonitor.core.tabular import TableFileError
 from hrmonitor.framework import dhis2, values
 from hrmonitor.framework.models import Dhis2Mapping, Indicator
 from hrmonitor.framework.templatetags.framework_tags import input_value
@@ -43,8 +43,9 @@ MAX_ROWS = 200_000
 Progress = Callable[[float, str], None]
 
 
-class ImportFileError(ValueError):
-    """The file itself cannot be read (not the rows in it); the message is translated."""
+# The file itself cannot be read (not the rows in it); the message is translated. The same
+# error as the shared table reader raises, so callers catch either name.
+ImportFileError = TableFileError
 
 
 @dataclass
@@ -75,47 +76,6 @@ class Change:
     old: str | None
     new: str | None
     action: str  # "create" | "update" | "unchanged"
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _records(path: Path, name: str) -> Iterator[list[str]]:
-    suffix = Path(name).suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # noqa: BLE001 - any unreadable workbook is the user's file
-            raise ImportFileError(_("The file is not a readable XLSX workbook.")) from error
-        sheet = book.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield [_cell(c) for c in row]
-        book.close()
-        return
-    if suffix not in {".csv", ".txt"}:
-        raise ImportFileError(_("Upload a CSV or XLSX file."))
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1251 decodes any byte
-        raise ImportFileError(_("The file's text encoding cannot be read; save it as UTF-8."))
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    yield from ([_cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect))
 
 
 def dhis2_codes() -> dhis2.Dhis2Codes:
@@ -159,48 +119,19 @@ def read_rows(path: Path, name: str) -> list[Row]:
     unusable."""
     if Path(name).suffix.lower() == ".json":
         return _dhis2_rows(path)
-    records = _records(path, name)
-    header = next(records, None)
-    if not header:
-        raise ImportFileError(_("The file is empty."))
-    positions: dict[str, int] = {}
-    for index, title in enumerate(header):
-        for column, aliases in COLUMNS.items():
-            if title.strip().lower() in aliases and column not in positions:
-                positions[column] = index
-    missing = [c for c in REQUIRED if c not in positions]
-    if missing:
-        raise ImportFileError(
-            _("The header row has no column %(columns)s. Expected: %(expected)s.")
-            % {"columns": ", ".join(missing), "expected": ", ".join(COLUMNS)}
+    table = tabular.read_table(path, name, columns=COLUMNS, required=REQUIRED, max_rows=MAX_ROWS)
+    return [
+        Row(
+            line=row.line,
+            indicator=row.values["indicator"],
+            country=row.values.get("country", ""),
+            period=row.values["period"],
+            disaggregation=row.values.get("disaggregation", ""),
+            value=row.values["value"],
+            comment=row.values.get("comment"),
         )
-
-    def get(record: list[str], column: str) -> str:
-        index = positions.get(column)
-        return record[index] if index is not None and index < len(record) else ""
-
-    rows: list[Row] = []
-    for line, record in enumerate(records, start=2):
-        if not any(record):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS}
-            )
-        rows.append(
-            Row(
-                line=line,
-                indicator=get(record, "indicator"),
-                country=get(record, "country"),
-                period=get(record, "period"),
-                disaggregation=get(record, "disaggregation"),
-                value=get(record, "value"),
-                comment=get(record, "comment") if "comment" in positions else None,
-            )
-        )
-    if not rows:
-        raise ImportFileError(_("The file has a header but no rows."))
-    return rows
+        for row in table.rows
+    ]
 
 
 @dataclass

@@ -73,6 +73,16 @@ def indicators_list() -> QuerySet[Indicator]:
     )
 
 
+def country_indicators_public() -> QuerySet[Indicator]:
+    """The public indicators measured per country, in the framework's order."""
+    return (
+        Indicator.objects.filter(is_public=True)
+        .exclude(level=Indicator.Level.REGIONAL)
+        .select_related("objective")
+        .order_by("objective__order", "order")
+    )
+
+
 def indicators_search(query: str) -> QuerySet[Indicator]:
     """Indicators whose code, name or definition (in any language) contains `query`."""
     indicators = indicators_list()

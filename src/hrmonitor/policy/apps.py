@@ -8,5 +8,5 @@ class PolicyConfig(AppConfig):
     verbose_name = _("Policy and funding tracker")
 
     def ready(self) -> None:
-        # Registers the "policy.countries_with_status" source of results-framework indicators.
-        from hrmonitor.policy import sources  # noqa: F401
+        # Registers the tracker's sources of results-framework indicators and its job kinds.
+        from hrmonitor.policy import sources, tasks  # noqa: F401

@@ -8,11 +8,37 @@ from django.utils.translation import gettext_lazy as _
 
 from hrmonitor.core.models import Country
 from hrmonitor.framework.forms import check_evidence_upload
-from hrmonitor.policy.models import PolicyArea
+from hrmonitor.policy.models import FundingSource, PolicyArea, ProgrammeArea
 
 
-class StatusForm(forms.Form):
+class _EvidenceForm(forms.Form):
+    """The evidence every tracker record carries: a link, a file, notes."""
+
+    evidence_url = forms.URLField(
+        label=_("Evidence link"), required=False, max_length=1000, assume_scheme="https"
+    )
+    evidence_file = forms.FileField(label=_("Evidence file"), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_evidence_file(self) -> Any:
+        return check_evidence_upload(self.cleaned_data.get("evidence_file"))
+
+
+class StatusForm(_EvidenceForm):
     """Record a change of a country's status in a policy area."""
+
+    field_order = [
+        "country",
+        "area",
+        "status",
+        "valid_from",
+        "legal_reference",
+        "evidence_url",
+        "evidence_file",
+        "source",
+    ]
 
     country: forms.ModelChoiceField[Country] = forms.ModelChoiceField(
         label=_("Country"), queryset=Country.objects.none()
@@ -30,18 +56,11 @@ class StatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The law, decree or regulation, with its number and date."),
     )
-    evidence_url = forms.URLField(
-        label=_("Evidence link"), required=False, max_length=1000, assume_scheme="https"
-    )
-    evidence_file = forms.FileField(label=_("Evidence file"), required=False)
     source = forms.CharField(
         label=_("Source"),
         required=False,
         max_length=1000,
         help_text=_("Where the fact comes from, e.g. a report or an official register."),
-    )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(
@@ -64,9 +83,6 @@ class StatusForm(forms.Form):
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
 
-    def clean_evidence_file(self) -> Any:
-        return check_evidence_upload(self.cleaned_data.get("evidence_file"))
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         area, status = data.get("area"), data.get("status")
@@ -80,3 +96,79 @@ class StatusForm(forms.Form):
                 },
             )
         return data
+
+
+def _styled(form: forms.Form) -> None:
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+class FundingForm(_EvidenceForm):
+    """Record an amount of harm-reduction funding in a country and year."""
+
+    field_order = [
+        "country",
+        "year",
+        "source_category",
+        "funder",
+        "programme_area",
+        "amount",
+        "currency",
+        "evidence_url",
+        "evidence_file",
+        "source",
+    ]
+
+    country: forms.ModelChoiceField[Country] = forms.ModelChoiceField(
+        label=_("Country"), queryset=Country.objects.none()
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    source_category = forms.ChoiceField(label=_("Source of funds"), choices=FundingSource.choices)
+    funder = forms.CharField(
+        label=_("Funder"),
+        required=False,
+        max_length=300,
+        help_text=_("E.g. Ministry of Health, city of Almaty, the Global Fund."),
+    )
+    programme_area = forms.ChoiceField(
+        label=_("Programme area"), choices=ProgrammeArea.choices, initial=ProgrammeArea.ALL
+    )
+    amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=18, decimal_places=2)
+    currency = forms.CharField(
+        label=_("Currency"),
+        max_length=3,
+        initial="USD",
+        help_text=_("Three-letter code (USD, EUR, KZT…); converted with the yearly rate."),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=1000,
+        help_text=_("Where the figure comes from, e.g. a budget law or a grant agreement."),
+    )
+
+    def __init__(self, *args: Any, countries: QuerySet[Country], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = countries  # type: ignore[attr-defined]
+        _styled(self)
+
+
+class ExchangeRateForm(forms.Form):
+    """Set a currency's yearly rate to the US dollar."""
+
+    currency = forms.CharField(label=_("Currency"), max_length=3)
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    usd_per_unit = forms.DecimalField(
+        label=_("US dollars per unit"), min_value=0, max_digits=18, decimal_places=8
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=1000,
+        help_text=_("E.g. the central bank's yearly average rate."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)

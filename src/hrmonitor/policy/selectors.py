@@ -5,11 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
 from hrmonitor.core.models import Country, SubRegion
-from hrmonitor.policy.models import CountryFact, PolicyArea, PolicyStatus
+from hrmonitor.policy import funding
+from hrmonitor.policy.models import (
+    CountryFact,
+    ExchangeRate,
+    FundingNeed,
+    FundingRecord,
+    FundingSource,
+    PolicyArea,
+    PolicyStatus,
+    TransitionMilestone,
+)
 
 
 def areas() -> QuerySet[PolicyArea]:
@@ -167,3 +178,118 @@ def changes_between(
     counts = Counter(c.country.sub_region_id for c in changes)
     by_sub_region = [(s, counts.get(s.pk, 0)) for s in SubRegion.objects.order_by("order")]
     return ChangeReport(date_from, date_to, rows, by_sub_region)
+
+
+# --- Funding ---------------------------------------------------------------------------------
+
+
+def exchange_rates() -> dict[tuple[str, int], Decimal]:
+    return {(r.currency, r.year): r.usd_per_unit for r in ExchangeRate.objects.all()}
+
+
+def _needs(country_ids: list[int] | None = None) -> dict[tuple[int, int], funding.Need]:
+    found = FundingNeed.objects.all()
+    if country_ids is not None:
+        found = found.filter(country__in=country_ids)
+    return {(n.country_id, n.year): funding.Need(n.amount, n.currency) for n in found}
+
+
+def _line(record: FundingRecord) -> funding.FundingLine:
+    return funding.FundingLine(
+        record.country_id, record.year, record.source_category, record.amount, record.currency
+    )
+
+
+@dataclass(frozen=True)
+class CountryFunding:
+    """A country's funding by year: the records, the yearly totals (domestic share, gap to
+    need) and the amounts by source of funds, in US dollars, for the stacked chart."""
+
+    records: list[FundingRecord]
+    years: list[funding.YearSummary]
+    by_source: dict[str, list[Decimal | None]]  # source category -> one amount per year
+    milestones: list[TransitionMilestone]
+    needs: list[FundingNeed]
+
+    @property
+    def year_numbers(self) -> list[int]:
+        return [y.year for y in self.years]
+
+
+def country_funding(country: Country) -> CountryFunding:
+    """Everything the country profile shows about funding. Four queries."""
+    records = list(
+        FundingRecord.objects.filter(country=country).order_by("year", "source_category", "funder")
+    )
+    rates = exchange_rates()
+    needs = _needs([country.pk])
+    years = funding.yearly_summary([_line(r) for r in records], rates, needs)
+    index = {summary.year: i for i, summary in enumerate(years)}
+    by_source: dict[str, list[Decimal | None]] = {}
+    for record in records:
+        amounts = by_source.setdefault(record.source_category, [None] * len(years))
+        usd = funding.to_usd(record.amount, record.currency, record.year, rates)
+        if usd is not None:
+            slot = index[record.year]
+            amounts[slot] = (amounts[slot] or Decimal(0)) + usd
+    ordered = {s.value: by_source[s.value] for s in FundingSource if s.value in by_source}
+    return CountryFunding(
+        records=records,
+        years=years,
+        by_source=ordered,
+        milestones=list(TransitionMilestone.objects.filter(country=country).order_by("year")),
+        needs=list(FundingNeed.objects.filter(country=country).order_by("year")),
+    )
+
+
+@dataclass(frozen=True)
+class FundingComparisonRow:
+    country: Country
+    summary: funding.YearSummary | None
+
+
+def funding_comparison(year: int) -> list[FundingComparisonRow]:
+    """Every country's funding in `year` (None where nothing is recorded). Four queries."""
+    country_list = list(countries())
+    rates = exchange_rates()
+    lines = [_line(r) for r in FundingRecord.objects.filter(year=year)]
+    summaries = {s.country_id: s for s in funding.yearly_summary(lines, rates, _needs())}
+    return [FundingComparisonRow(c, summaries.get(c.pk)) for c in country_list]
+
+
+def funding_years() -> list[int]:
+    """The years with funding records, newest first."""
+    return list(FundingRecord.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+@dataclass(frozen=True)
+class LaneSegment:
+    record: PolicyStatus
+    left: float  # percent of the lane
+    width: float
+
+
+@dataclass(frozen=True)
+class StatusLane:
+    area: PolicyArea
+    segments: list[LaneSegment]
+
+
+def status_lanes(timelines: list[AreaTimeline], start: dt.date, end: dt.date) -> list[StatusLane]:
+    """The timelines as horizontal lanes from `start` to `end`: each recorded period as a
+    segment placed in percent of the lane (no query; areas without records are left out)."""
+    span = max((end - start).days, 1)
+    lanes = []
+    for timeline in timelines:
+        segments = []
+        for record in sorted(timeline.records, key=lambda r: r.valid_from):
+            first = max(record.valid_from, start)
+            last = min(record.valid_to or end, end)
+            if last < first:
+                continue
+            left = (first - start).days / span * 100
+            width = ((last - first).days + 1) / span * 100
+            segments.append(LaneSegment(record, round(left, 2), round(min(width, 100 - left), 2)))
+        if segments:
+            lanes.append(StatusLane(timeline.area, segments))
+    return lanes

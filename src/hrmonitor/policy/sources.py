@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy
 
 from hrmonitor.framework import sources
 from hrmonitor.framework.sources import LineageRef, SourceRequest, SourceResult
-from hrmonitor.policy import selectors
-from hrmonitor.policy.models import PolicyArea, PolicyStatus
+from hrmonitor.policy import funding, selectors
+from hrmonitor.policy.models import FundingRecord, PolicyArea, PolicyStatus
 
 
 def _areas(request: SourceRequest) -> list[PolicyArea]:
@@ -112,3 +112,51 @@ def status_changes(request: SourceRequest) -> SourceResult:
             continue
         counted.append(record)
     return SourceResult(Decimal(len(counted)), tuple(LineageRef.of(r) for r in counted))
+
+
+def _funding(request: SourceRequest) -> tuple[list[FundingRecord], dict[tuple[str, int], Decimal]]:
+    """Every funding record and exchange rate, loaded once per computation."""
+    if "policy.funding" not in request.memo:
+        request.memo["policy.funding"] = (
+            list(FundingRecord.objects.order_by("year", "pk")),
+            selectors.exchange_rates(),
+        )
+    found: tuple[list[FundingRecord], dict[tuple[str, int], Decimal]] = request.memo[
+        "policy.funding"
+    ]
+    return found
+
+
+@sources.register("policy.domestic_share", label=gettext_lazy("Domestic share of funding"))
+def domestic_share(request: SourceRequest) -> SourceResult:
+    """Domestic funding as a percentage of all harm-reduction funding recorded for the
+    years of the period (one country, or pooled over the region)."""
+    records, rates = _funding(request)
+    years = range(request.period.start.year, request.period.end.year + 1)
+    chosen = [
+        r
+        for r in records
+        if r.year in years and (request.country is None or r.country_id == request.country.pk)
+    ]
+    if not chosen:
+        return SourceResult(None, note=_("No funding is recorded for this period."))
+    lines = [
+        funding.FundingLine(r.country_id, r.year, r.source_category, r.amount, r.currency)
+        for r in chosen
+    ]
+    summaries = funding.yearly_summary(lines, rates, {})
+    missing = sorted({code for s in summaries for code in s.missing_rates})
+    if missing:
+        return SourceResult(
+            None,
+            note=_("An exchange rate to US dollars is missing for: %(codes)s.")
+            % {"codes": ", ".join(missing)},
+        )
+    total = sum((s.total_usd for s in summaries), Decimal(0))
+    domestic = sum((s.domestic_usd for s in summaries), Decimal(0))
+    share = funding.domestic_share(domestic, total)
+    if share is None:
+        return SourceResult(None, note=_("No funding is recorded for this period."))
+    return SourceResult(
+        (share * 100).quantize(Decimal("0.1")), tuple(LineageRef.of(r) for r in chosen)
+    )

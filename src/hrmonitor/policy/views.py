@@ -6,20 +6,24 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Min
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrmonitor.core import access
 from hrmonitor.core import selectors as core_selectors
+from hrmonitor.core.jobs import job_start
 from hrmonitor.core.roles import Perm
 from hrmonitor.framework.views import _export
 from hrmonitor.policy import exports, selectors, services
@@ -211,9 +215,10 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-def _change_dates(request: HttpRequest) -> tuple[dt.date, dt.date]:
-    date_to = _date(request.GET.get("to"), _today())
-    date_from = _date(request.GET.get("from"), date_to - dt.timedelta(days=365))
+def _change_dates(request: HttpRequest, source: QueryDict | None = None) -> tuple[dt.date, dt.date]:
+    params = request.GET if source is None else source
+    date_to = _date(params.get("to"), _today())
+    date_from = _date(params.get("from"), date_to - dt.timedelta(days=365))
     if date_from > date_to:
         date_from, date_to = date_to, date_from
     return date_from, date_to
@@ -221,14 +226,45 @@ def _change_dates(request: HttpRequest) -> tuple[dt.date, dt.date]:
 
 def changes(request: HttpRequest) -> HttpResponse:
     """The status changes between two dates, by country and area, with counts per
-    sub-region and downloads."""
+    sub-region, downloads, and the report as DOCX or PDF (generated as a job)."""
     date_from, date_to = _change_dates(request)
     report = selectors.changes_between(date_from, date_to)
+    reports = access.jobs_visible_to(request.user).filter(kind="policy.change_report")
+    job_id = request.GET.get("job", "")
+    job = reports.filter(pk=int(job_id)).first() if job_id.isdigit() else None
     return render(
         request,
         "policy/changes.html",
-        {"report": report},
+        {
+            "report": report,
+            "job": job,
+            "past_reports": (reports.exclude(pk=job.pk) if job else reports)[:10],
+            "language": get_language() or "en",
+        },
     )
+
+
+@login_required
+@require_POST
+def change_report(request: HttpRequest) -> HttpResponse:
+    """Start the change report job; the changes page shows its progress and the file."""
+    date_from, date_to = _change_dates(request, source=request.POST)
+    language = request.POST.get("language", "en")
+    fmt = request.POST.get("format", "pdf")
+    if language not in dict(settings.LANGUAGES) or fmt not in ("docx", "pdf"):
+        raise Http404
+    job = job_start(
+        kind="policy.change_report",
+        user=request.user,  # type: ignore[arg-type]
+        params={
+            "date_from": date_from.isoformat(),
+            "date_to": date_to.isoformat(),
+            "language": language,
+            "format": fmt,
+        },
+    )
+    query = urlencode({"from": date_from, "to": date_to, "job": job.pk})
+    return redirect(f"{reverse('policy:changes')}?{query}#report")
 
 
 def changes_export(request: HttpRequest, fmt: str) -> HttpResponseBase:

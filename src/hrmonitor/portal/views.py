@@ -1,18 +1,27 @@
-"""Public pages: the home page with the map, the countries, a country."""
+"""Public pages: the home page with the map, the countries, a country's profile."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from hrmonitor.core import access
 from hrmonitor.core import selectors as core_selectors
 from hrmonitor.core.models import SubRegion
+from hrmonitor.core.roles import Perm
 from hrmonitor.framework import selectors as framework_selectors
+from hrmonitor.framework.computation import Computer
 from hrmonitor.index import selectors as index_selectors
+from hrmonitor.policy import selectors as policy_selectors
+from hrmonitor.policy.models import FundingSource
 
 # One colour per sub-region, chosen to be distinguishable with common colour-vision
 # deficiencies (Okabe–Ito palette) and readable with the country name on top.
@@ -76,10 +85,42 @@ def countries(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/countries.html", context)
 
 
+PROFILE_START = dt.date(2015, 1, 1)  # the lanes of the policy timeline start here
+
+
+def _funding_chart(found: policy_selectors.CountryFunding) -> dict[str, Any]:
+    def number(amount: Decimal | None) -> float | None:
+        return None if amount is None else round(float(amount), 2)
+
+    labels = dict(FundingSource.choices)
+    return {
+        "years": found.year_numbers,
+        "sources": [
+            {"label": str(labels[code]), "amounts": [number(a) for a in amounts]}
+            for code, amounts in found.by_source.items()
+        ],
+        "need": [number(y.need_usd) for y in found.years],
+        "share": [
+            None if y.domestic_share is None else round(float(y.domestic_share) * 100, 1)
+            for y in found.years
+        ],
+        "milestones": [{"year": m.year, "label": m.get_kind_display()} for m in found.milestones],
+        "labels": {
+            "need": _("Estimated need"),
+            "share": _("Domestic share, %"),
+            "share_axis": _("Domestic, %"),
+        },
+    }
+
+
 def country(request: HttpRequest, iso2: str) -> HttpResponse:
+    """The country profile: policy statuses and their timeline, funding by source over the
+    years, published facts with their sources, the indicators' progress, the index score,
+    and the places later modules fill (case statistics, CLM scorecards)."""
     country = core_selectors.country_by_iso2(iso2)
     if country is None:
         raise Http404
+    today = timezone.localdate()
     index_edition = index_selectors.edition_latest_published()
     index_card = (
         index_selectors.country_card(
@@ -88,13 +129,33 @@ def country(request: HttpRequest, iso2: str) -> HttpResponse:
         if index_edition
         else None
     )
+    timelines = policy_selectors.country_timeline(country, today=today)
+    funding = policy_selectors.country_funding(country)
+    indicators = list(framework_selectors.country_indicators_public())
+    computer = Computer.for_indicators(indicators, countries=[country])
+    progress = framework_selectors.progress_rows(
+        indicators,
+        [country],
+        computer=computer,
+        years=framework_selectors.reporting_years(today),
+        today=today,
+    )
     return render(
         request,
         "portal/country.html",
         {
             "country": country,
+            "today": today,
             "index_edition": index_edition,
             "index_card": index_card,
+            "timelines": timelines,
+            "lanes": policy_selectors.status_lanes(timelines, PROFILE_START, today),
+            "lane_years": [PROFILE_START.year, (PROFILE_START.year + today.year) // 2, today.year],
+            "facts": policy_selectors.country_facts(country),
+            "funding": funding,
+            "funding_chart": _funding_chart(funding) if funding.years else None,
+            "progress": progress,
+            "can_record": access.has_perm(request.user, Perm.FRAMEWORK_ENTER_DATA, country.pk),
             "organisations": core_selectors.organisations_in(country),
             "neighbours": core_selectors.countries_list().filter(sub_region=country.sub_region),
         },
