@@ -5,6 +5,7 @@ comparison page and its downloads list it, and the Secretariat sets the exchange
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -142,3 +143,32 @@ def test_only_the_secretariat_sets_exchange_rates(personas, login, areas):
     )
     assert response.status_code == 302
     assert "NBG average" in admin.get("/policy/funding/rates/").content.decode()
+
+
+def test_every_funding_record_downloads_with_its_usd_value(client, funded):
+    download = client.get("/policy/funding/records.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    kzt = next(r for r in rows if "KZT" in r)
+    assert kzt[2] == "2024" and kzt[6] == "150000000.00" and kzt[8] == "300000.00"
+    assert kzt[10] == "Republican budget law 2024"
+
+
+def test_the_statuses_on_a_date_download(client, personas, areas):
+    admin = personas["secretariat_admin"]
+    for status, date in (("not_in_place", "2019-01-01"), ("in_place", "2024-05-15")):
+        services.policy_status_record(
+            user=admin,
+            country=country("KZ"),
+            area=areas["naloxone-take-home"],
+            status=status,
+            valid_from=dt.date.fromisoformat(date),
+            source="Gazette",
+        )
+
+    def kz(date: str) -> list[str]:
+        download = client.get("/policy/statuses.csv", {"date": date})
+        text = b"".join(download.streaming_content).decode("utf-8-sig")
+        return next(r for r in csv.reader(io.StringIO(text)) if "KZ" in r)
+
+    assert kz("2023-12-31")[6] == "not_in_place"
+    assert kz("2024-06-01")[6:8] == ["in_place", "2024-05-15"]

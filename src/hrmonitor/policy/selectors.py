@@ -257,6 +257,15 @@ def funding_comparison(year: int) -> list[FundingComparisonRow]:
     return [FundingComparisonRow(c, summaries.get(c.pk)) for c in country_list]
 
 
+def funding_records_all() -> list[FundingRecord]:
+    """Every funding record, for the download. One query."""
+    return list(
+        FundingRecord.objects.select_related("country").order_by(
+            "country__name", "year", "source_category", "funder"
+        )
+    )
+
+
 def funding_years() -> list[int]:
     """The years with funding records, newest first."""
     return list(FundingRecord.objects.order_by("-year").values_list("year", flat=True).distinct())

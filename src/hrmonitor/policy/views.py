@@ -267,6 +267,12 @@ def change_report(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('policy:changes')}?{query}#report")
 
 
+def statuses_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """Every status in force on the chosen date, as on the regional page."""
+    grid = selectors.status_grid(_chosen_date(request))
+    return _export(exports.statuses_table(grid), fmt, f"policy-statuses-{grid.date}")
+
+
 def changes_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     date_from, date_to = _change_dates(request)
     table = exports.changes_table(selectors.changes_between(date_from, date_to))

@@ -71,6 +71,14 @@ def funding_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     return _export(table, fmt, f"harm-reduction-funding-{year}")
 
 
+def funding_records_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """Every funding record as entered, with its value in US dollars."""
+    table = exports.funding_records_table(
+        selectors.funding_records_all(), selectors.exchange_rates()
+    )
+    return _export(table, fmt, "harm-reduction-funding-records")
+
+
 @login_required
 def funding_record(request: HttpRequest) -> HttpResponse:
     """Record an amount, for a country of the user's scope."""
