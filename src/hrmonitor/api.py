@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from hrmonitor.core.api import router as core_router
 from hrmonitor.framework.api import router as framework_router
 from hrmonitor.index.api import router as index_router
+from hrmonitor.monitoring.api import router as monitoring_router
 from hrmonitor.policy.api import router as policy_router
 
 api = NinjaAPI(
@@ -22,4 +23,5 @@ api = NinjaAPI(
 api.add_router("", core_router)
 api.add_router("/framework", framework_router)
 api.add_router("/index", index_router)
+api.add_router("/monitoring", monitoring_router)
 api.add_router("/policy", policy_router)

@@ -8,12 +8,14 @@ from django.db import transaction
 
 from hrmonitor.core.services import LoadReport, geography_load
 from hrmonitor.framework.services import framework_load, indicator_definitions_load
+from hrmonitor.monitoring.services import output_indicators_load
 from hrmonitor.policy.services import policy_areas_load, policy_facts_load
 
 LOADERS: list[tuple[str, Callable[..., LoadReport]]] = [
     ("geography", geography_load),
     ("framework", framework_load),
     ("indicator definitions", indicator_definitions_load),
+    ("output indicators", output_indicators_load),
     ("policy areas", policy_areas_load),
     ("policy facts", policy_facts_load),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "hrmonitor.framework",
     "hrmonitor.index",
     "hrmonitor.policy",
+    "hrmonitor.monitoring",
     "hrmonitor.portal",
 ]
 

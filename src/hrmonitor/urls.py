@@ -13,6 +13,7 @@ urlpatterns = [
     path("framework/", include("hrmonitor.framework.urls")),
     path("index/", include("hrmonitor.index.urls")),
     path("policy/", include("hrmonitor.policy.urls")),
+    path("monitoring/", include("hrmonitor.monitoring.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

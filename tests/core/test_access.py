@@ -47,6 +47,11 @@ MATRIX = [
     ("evaluator", Perm.EVALUATION_WORK, None, True),
     ("evaluator", Perm.FRAMEWORK_ENTER_DATA, GE, False),
     ("member", Perm.VIEW_AUDIT, None, False),
+    ("focal_point_georgia", Perm.MONITORING_EDIT, GE, True),
+    ("focal_point_georgia", Perm.MONITORING_EDIT, KZ, False),
+    ("focal_point_georgia", Perm.MONITORING_PLAN, GE, False),
+    ("me_officer", Perm.MONITORING_PLAN, None, True),
+    ("evaluator", Perm.MONITORING_EDIT, GE, False),
     ("no_role", Perm.FRAMEWORK_ENTER_DATA, GE, False),
     ("no_role", Perm.USE_API, None, False),
 ]

@@ -41,5 +41,6 @@ def test_the_audit_log_query_count_does_not_grow_with_entries(
 ):
     client = login(personas["me_officer"])
     client.get("/audit/")
-    with django_assert_max_num_queries(40):
+    # One query per audited model (each module adds its models), whatever the entries.
+    with django_assert_max_num_queries(60):
         client.get("/audit/")

@@ -155,3 +155,12 @@ def test_the_domestic_share_converts_currencies_and_pools_the_region(personas, a
         share, ge, parse_period("2025")
     )
     assert missing.value is None and "GEL" in str(missing.note)
+
+
+def test_the_lineage_page_describes_the_status_records(client, history):
+    page = client.get(
+        "/framework/lineage/", {"indicator": "SO1.I3", "place": "region", "period": "2024"}
+    ).content.decode()
+    table = page.split('id="module-records"')[1].split("</table>")[0]
+    assert "Kazakhstan — Take-home naloxone: In place" in table
+    assert "2024-05-15 – now" in table

@@ -45,6 +45,7 @@ class Perm:
     FRAMEWORK_REOPEN = "framework.reopen"
 
     MONITORING_EDIT = "monitoring.edit"
+    MONITORING_PLAN = "monitoring.plan"
     CLM_SUBMIT = "clm.submit"
     CLM_MANAGE = "clm.manage"
     RIGHTS_READ_CASES = "rights.read_cases"
@@ -71,7 +72,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     Perm.FRAMEWORK_VIEW_DRAFTS: frozenset(_ALL_STAFF | {Role.FOCAL_POINT, Role.EVALUATOR}),
     # Reopening an approved value changes published figures: the administrator only.
     Perm.FRAMEWORK_REOPEN: frozenset({Role.SECRETARIAT_ADMIN}),
+    # Events and their participants: the Secretariat everywhere, focal points for events in
+    # their countries. The workplan is the Secretariat's.
     Perm.MONITORING_EDIT: frozenset(_ALL_STAFF | {Role.FOCAL_POINT}),
+    Perm.MONITORING_PLAN: frozenset(_ALL_STAFF),
     Perm.CLM_SUBMIT: frozenset({Role.COMMUNITY_MONITOR, Role.FOCAL_POINT}),
     Perm.CLM_MANAGE: frozenset(_ALL_STAFF),
     # Case data: documenters and analysts of the case's country. The Secretariat sees only

@@ -30,6 +30,18 @@ def country_by_iso2(iso2: str) -> Country | None:
     return countries_list().filter(iso2=iso2.upper()).first()
 
 
+def countries_by_any_name() -> dict[str, Country]:
+    """Every country under its ISO codes and its English and Russian names, case-folded (for
+    imports, where people write "GE", "Georgia" or "Грузия"). One query."""
+    found: dict[str, Country] = {}
+    for country in Country.objects.all():
+        names = (country.iso2, country.iso3, getattr(country, "name_en", None))
+        for name in (*names, getattr(country, "name_ru", None)):
+            if name:
+                found.setdefault(" ".join(str(name).split()).casefold(), country)
+    return found
+
+
 def sub_region_by_code(code: str) -> SubRegion | None:
     return SubRegion.objects.filter(code=code).first()
 
@@ -64,10 +76,12 @@ class AuditEntry:
 
 
 def audited_models() -> list[type[Model]]:
-    """Every model with history, in a stable order."""
+    """Every model with history, in a stable order (the many-to-many tables whose changes
+    simple-history records with their model are listed through that model)."""
     from simple_history.models import registered_models
 
-    return sorted(registered_models.values(), key=lambda m: m._meta.label)
+    models = [m for m in registered_models.values() if hasattr(m, "history")]
+    return sorted(models, key=lambda m: m._meta.label)
 
 
 def audit_entries(

@@ -12,7 +12,7 @@ The framework depends on no module; each module registers itself:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -78,6 +78,50 @@ def register(key: str, *, label: str | Promise) -> Callable[[SourceFunction], So
         return function
 
     return decorator
+
+
+# --- Lineage of module records -------------------------------------------------------------
+# A source's lineage names records of its module (a policy status, an event); the lineage
+# page asks the module to describe them, through a function it registers per model label.
+
+
+@dataclass(frozen=True)
+class LineageItem:
+    """One module record behind a number, as the lineage page shows it."""
+
+    kind: str | Promise  # what it is ("Event", "Policy status")
+    title: str
+    detail: str = ""
+    url: str = ""
+
+
+# (user, primary keys) -> the records the user may see, described; one query.
+LineageDescriber = Callable[[Any, list[int]], list[LineageItem]]
+_DESCRIBERS: dict[str, LineageDescriber] = {}
+
+
+def register_lineage(label: str) -> Callable[[LineageDescriber], LineageDescriber]:
+    """Register how the records of the model `label` ("monitoring.Event") are described."""
+
+    def decorator(function: LineageDescriber) -> LineageDescriber:
+        _DESCRIBERS[label] = function
+        return function
+
+    return decorator
+
+
+def describe_lineage(user: Any, refs: Iterable[LineageRef]) -> list[LineageItem]:
+    """The module records among `refs` that `user` may see, described (data values are shown
+    by the framework itself); one query per kind of record."""
+    by_label: dict[str, list[int]] = {}
+    for ref in refs:
+        by_label.setdefault(ref.label, []).append(ref.pk)
+    items: list[LineageItem] = []
+    for label, pks in sorted(by_label.items()):
+        describer = _DESCRIBERS.get(label)
+        if describer is not None:
+            items.extend(describer(user, pks))
+    return items
 
 
 def get(key: str) -> Source | None:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("entry/<str:place>/<str:period>/save/", views.entry_save, name="entry_save"),
     path("entry/<str:place>/<str:period>/submit/", views.entry_submit, name="entry_submit"),
     path("values/<int:pk>/evidence/", views.evidence, name="evidence"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("import/", views.import_start, name="import"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/apply/", views.import_apply, name="import_apply"),

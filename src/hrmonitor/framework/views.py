@@ -1,13 +1,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,12 +37,13 @@ from hrmonitor.framework import (
     imports_service,
     periods,
     selectors,
+    sources,
     values,
 )
 from hrmonitor.framework import services as framework_services
 from hrmonitor.framework.computation import Computer
 from hrmonitor.framework.forms import EvidenceForm, ImportForm
-from hrmonitor.framework.models import DataValue, Indicator
+from hrmonitor.framework.models import DataValue, Evidence, Indicator
 from hrmonitor.framework.templatetags.framework_tags import indicator_value, input_value
 
 
@@ -323,6 +332,19 @@ def entry_submit(request: HttpRequest, place: str, period: str) -> HttpResponse:
 
 
 @login_required
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence document, for whoever may see its value (public once approved); always as
+    a download. Uploaded files are never served from media/ directly."""
+    found = Evidence.objects.filter(pk=pk).exclude(file="").first()
+    if found is None:
+        raise Http404
+    if not access.data_values_visible_to(request.user).filter(evidence=found).exists():
+        raise Http404
+    return FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=Path(found.file.name or "evidence").name
+    )
+
+
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The evidence of a value; add a file or a link while the value can change."""
     value = access.data_value_get_for_user(request.user, pk)
@@ -439,6 +461,7 @@ def lineage(request: HttpRequest) -> HttpResponse:
     computer = Computer.for_indicators([indicator], countries=countries)
     result = computer.value(indicator, country, period)
     records = selectors.lineage_records(request.user, result.lineage)
+    module_records = sources.describe_lineage(request.user, result.lineage)
     return render(
         request,
         "framework/lineage.html",
@@ -448,6 +471,8 @@ def lineage(request: HttpRequest) -> HttpResponse:
             "period": period.key,
             "result": result,
             "records": records,
+            "module_records": module_records,
+            "shown": len(records) + len(module_records),
         },
     )
 

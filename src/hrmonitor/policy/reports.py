@@ -53,13 +53,18 @@ def change_document(report: ChangeReport, *, language: str) -> doc.Document:
         doc.Heading(_("Summary")),
         doc.Paragraph(
             ngettext(
-                "%(count)d change of policy status took effect after %(start)s and up to "
-                "%(end)s, in %(countries)d countries.",
-                "%(count)d changes of policy status took effect after %(start)s and up to "
-                "%(end)s, in %(countries)d countries.",
+                "%(count)d change of policy status took effect after %(start)s and up to %(end)s.",
+                "%(count)d changes of policy status took effect after %(start)s and up to %(end)s.",
                 len(changes),
             )
-            % {"count": len(changes), "start": start, "end": end, "countries": len(countries)}
+            % {"count": len(changes), "start": start, "end": end}
+            + " "
+            + ngettext(
+                "They concern %(countries)d country.",
+                "They concern %(countries)d countries.",
+                len(countries),
+            )
+            % {"countries": len(countries)}
         ),
         doc.BulletList(
             [

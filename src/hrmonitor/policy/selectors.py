@@ -51,6 +51,18 @@ def covering(date: dt.date) -> Q:
     return Q(valid_from__lte=date) & (Q(valid_to__isnull=True) | Q(valid_to__gte=date))
 
 
+def statuses_by_pks(pks: list[int]) -> list[PolicyStatus]:
+    return list(_statuses().filter(pk__in=pks).order_by("country__name", "area__order"))
+
+
+def funding_records_by_pks(pks: list[int]) -> list[FundingRecord]:
+    return list(
+        FundingRecord.objects.select_related("country")
+        .filter(pk__in=pks)
+        .order_by("country__name", "year")
+    )
+
+
 def status_on(country: Country, area: PolicyArea, date: dt.date) -> PolicyStatus | None:
     """The country's status in the area on `date`, or None when nothing is known."""
     return _statuses().filter(covering(date), country=country, area=area).first()

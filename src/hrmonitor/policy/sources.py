@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hrmonitor.framework import sources
-from hrmonitor.framework.sources import LineageRef, SourceRequest, SourceResult
+from hrmonitor.framework.sources import LineageItem, LineageRef, SourceRequest, SourceResult
 from hrmonitor.policy import funding, selectors
 from hrmonitor.policy.models import FundingRecord, PolicyArea, PolicyStatus
 
@@ -160,3 +162,39 @@ def domestic_share(request: SourceRequest) -> SourceResult:
     return SourceResult(
         (share * 100).quantize(Decimal("0.1")), tuple(LineageRef.of(r) for r in chosen)
     )
+
+
+@sources.register_lineage("policy.PolicyStatus")
+def describe_statuses(user: Any, pks: list[int]) -> list[LineageItem]:
+    """Status records are public: each with its period, legal reference and source."""
+    items = []
+    for record in selectors.statuses_by_pks(pks):
+        period = f"{record.valid_from.isoformat()} – " + (
+            record.valid_to.isoformat() if record.valid_to else _("now")
+        )
+        detail = " · ".join(p for p in (period, record.legal_reference, record.source) if p)
+        items.append(
+            LineageItem(
+                kind=_("Policy status"),
+                title=f"{record.country.name} — {record.area.name}: {record.status_label}",
+                detail=detail,
+                url=reverse("policy:country", args=[record.country.iso2]),
+            )
+        )
+    return items
+
+
+@sources.register_lineage("policy.FundingRecord")
+def describe_funding(user: Any, pks: list[int]) -> list[LineageItem]:
+    """Funding records are public: each with its amount and source."""
+    return [
+        LineageItem(
+            kind=_("Funding record"),
+            title=f"{r.country.name} {r.year} — {r.get_source_category_display()}",
+            detail=" · ".join(
+                p for p in (f"{r.amount:,.2f} {r.currency}", r.funder, r.source) if p
+            ),
+            url=reverse("portal:country", args=[r.country.iso2]) + "#funding",
+        )
+        for r in selectors.funding_records_by_pks(pks)
+    ]
