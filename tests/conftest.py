@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
 
 from factories import persona_users
+from hrmonitor.core.crypto import KeyRing
 from hrmonitor.reference import reference_data_load
+
+# Encrypted case data in tests uses a key ring made for this run, never var/keyring.json.
+os.environ.setdefault("HRMONITOR_KEYRING", KeyRing.generate().to_json())
 
 
 @pytest.fixture(scope="session")

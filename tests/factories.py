@@ -41,13 +41,21 @@ def country(iso2: str) -> Country:
 
 
 def user_with_role(
-    role: Role, country_iso2: str | None = None, *, username: str | None = None, mfa: bool = True
+    role: Role,
+    country_iso2: str | None = None,
+    *,
+    username: str | None = None,
+    mfa: bool = True,
+    organisation: Organisation | None = None,
 ) -> User:
     """A user holding one role; with `mfa`, a TOTP authenticator is on file so the mandatory
     second factor does not stand between the test and the page."""
     user = UserFactory(username=username) if username else UserFactory()
     RoleAssignment.objects.create(
-        user=user, role=role, country=country(country_iso2) if country_iso2 else None
+        user=user,
+        role=role,
+        country=country(country_iso2) if country_iso2 else None,
+        organisation=organisation,
     )
     if mfa:
         Authenticator.objects.create(
@@ -66,6 +74,10 @@ PERSONAS: dict[str, tuple[Role, str | None]] = {
     "community_monitor": (Role.COMMUNITY_MONITOR, "KZ"),
     "case_documenter": (Role.CASE_DOCUMENTER, "KG"),
     "legal_analyst": (Role.LEGAL_ANALYST, "KG"),
+    "legal_analyst_georgia": (Role.LEGAL_ANALYST, "GE"),
+    "case_coordinator": (Role.CASE_COORDINATOR, "KG"),
+    "regional_analyst": (Role.REGIONAL_ANALYST, None),
+    "statistics_only": (Role.STATISTICS_ONLY, None),
     "steering_committee": (Role.STEERING_COMMITTEE, None),
     "member": (Role.MEMBER, None),
     "audit_body": (Role.AUDIT_BODY, None),
@@ -73,9 +85,24 @@ PERSONAS: dict[str, tuple[Role, str | None]] = {
 }
 
 
+# The documenter works for this organisation in Kyrgyzstan (documenters see their own
+# organisation's cases only).
+DOCUMENTING_ORGANISATION = "Harm reduction NGO, Bishkek (test)"
+
+
 def persona_users() -> dict[str, User]:
+    bishkek, _created = Organisation.objects.get_or_create(
+        name=DOCUMENTING_ORGANISATION,
+        defaults={"kind": Organisation.Kind.MEMBER, "country": country("KG")},
+    )
     users = {
-        name: user_with_role(role, iso2, username=name) for name, (role, iso2) in PERSONAS.items()
+        name: user_with_role(
+            role,
+            iso2,
+            username=name,
+            organisation=bishkek if role == Role.CASE_DOCUMENTER else None,
+        )
+        for name, (role, iso2) in PERSONAS.items()
     }
     users["no_role"] = UserFactory(username="no_role")
     return users

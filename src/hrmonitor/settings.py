@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "hrmonitor.index",
     "hrmonitor.policy",
     "hrmonitor.monitoring",
+    "hrmonitor.rights",
     "hrmonitor.portal",
 ]
 
@@ -194,6 +195,12 @@ SECURE_CSP = {
 
 # Roles that may read case data or approve values must enrol a second factor.
 HRMONITOR_MFA_REQUIRED = env_bool("HRMONITOR_MFA_REQUIRED", True)
+
+# Encryption keys of case data (hrmonitor.core.crypto). Production passes the key ring JSON in
+# HRMONITOR_KEYRING or a file in HRMONITOR_KEYRING_FILE (read by crypto.py itself); otherwise
+# this file is used, created on first use (mode 0600). Back it up apart from the database:
+# without it the encrypted data cannot be read.
+HRMONITOR_KEYRING_PATH = Path(env_str("HRMONITOR_KEYRING_PATH", str(VAR_DIR / "keyring.json")))
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Password-reset and notification mail. The console backend prints mail to the server's output,

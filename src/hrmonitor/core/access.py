@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from hrmonitor.core.models import ApiToken, Job, RoleAssignment, User
     from hrmonitor.framework.models import DataValue, ImportBatch
+    from hrmonitor.rights.models import Case
 
     AnyUser = User | AnonymousUser
 
@@ -201,3 +202,74 @@ def import_batch_get_for_user(user: AnyUser, pk: int) -> ImportBatch:
     if batch.uploaded_by_id != user.pk and not scope_for(user, Perm.VIEW_ALL_JOBS).everywhere:
         raise Http404
     return batch
+
+
+# --- Human-rights cases ----------------------------------------------------------------------
+# Case data is the most sensitive of the platform: deny by default, and let the case module's
+# services log every access (including refusals).
+
+
+def _case_places(user: AnyUser, permission: str) -> Q | None:
+    """Where `user` may read cases under `permission`, as a filter (None: nowhere).
+    Documenters: their own organisation's cases in their country; other case roles: every
+    case of their countries (or of the region)."""
+    roles = roles_with(permission)
+    found: Q | None = None
+    for assignment in active_assignments(user):
+        if assignment.role not in roles:
+            continue
+        if assignment.role == Role.CASE_DOCUMENTER:
+            if assignment.organisation_id is None:
+                continue  # a documenter of no organisation documents nothing
+            place = Q(organisation_id=assignment.organisation_id)
+            if assignment.country_id is not None:
+                place &= Q(country_id=assignment.country_id)
+        elif assignment.country_id is not None:
+            place = Q(country_id=assignment.country_id)
+        else:
+            place = Q(country__isnull=False)  # the whole region
+        found = place if found is None else found | place
+    return found
+
+
+def cases_visible_to(user: AnyUser, *, identifying: bool = True) -> QuerySet[Case]:
+    """The cases `user` may open: with `identifying`, with their narratives and identifying
+    fields (`Perm.RIGHTS_READ_CASES`); without, pseudonymised (`RIGHTS_READ_PSEUDONYMISED`)."""
+    from hrmonitor.rights.models import Case
+
+    permission = Perm.RIGHTS_READ_CASES if identifying else Perm.RIGHTS_READ_PSEUDONYMISED
+    places = _case_places(user, permission)
+    if places is None:
+        return Case.objects.none()
+    return Case.objects.filter(places)
+
+
+def _case_allowed(user: AnyUser, permission: str, case: Case) -> bool:
+    """The rule of `_case_places` applied to one case in memory (also before it is saved)."""
+    roles = roles_with(permission)
+    for assignment in active_assignments(user):
+        if assignment.role not in roles:
+            continue
+        if assignment.country_id is not None and assignment.country_id != case.country_id:
+            continue
+        if assignment.role == Role.CASE_DOCUMENTER and (
+            assignment.organisation_id is None or assignment.organisation_id != case.organisation_id
+        ):
+            continue
+        return True
+    return False
+
+
+def case_access_level(user: AnyUser, case: Case) -> str | None:
+    """ "full", "pseudonymised" or None: how `user` may open `case`."""
+    if _case_allowed(user, Perm.RIGHTS_READ_CASES, case):
+        return "full"
+    if _case_allowed(user, Perm.RIGHTS_READ_PSEUDONYMISED, case):
+        return "pseudonymised"
+    return None
+
+
+def case_perm(user: AnyUser, permission: str, case: Case) -> bool:
+    """Whether `user` holds a case permission (write, respond, analyse, export…) for `case`:
+    in its country, and — for a documenter — for their own organisation's cases only."""
+    return _case_allowed(user, permission, case)

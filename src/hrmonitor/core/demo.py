@@ -44,6 +44,7 @@ class DemoContext:
         description: str,
         *,
         superuser: bool = False,
+        organisation: Organisation | None = None,
     ) -> User:
         """A demo account with a generated password and one role."""
         password = secrets.token_urlsafe(9)
@@ -56,7 +57,7 @@ class DemoContext:
             is_superuser=superuser,
         )
         country = Country.objects.get(iso2=country_iso2) if country_iso2 else None
-        role_assign(user=user, role=role, country=country)
+        role_assign(user=user, role=role, country=country, organisation=organisation)
         self.accounts.append((username, password, description))
         return user
 
@@ -121,10 +122,24 @@ def populate(ctx: DemoContext) -> None:
     ctx.account(
         "demo-monitor-kazakhstan", Role.COMMUNITY_MONITOR, "KZ", "Community monitor, Kazakhstan"
     )
+    bishkek = Organisation.objects.get(name__endswith="Bishkek", is_demo=True)
     ctx.account(
-        "demo-documenter-kyrgyzstan", Role.CASE_DOCUMENTER, "KG", "Case documenter, Kyrgyzstan"
+        "demo-documenter-kyrgyzstan",
+        Role.CASE_DOCUMENTER,
+        "KG",
+        "Case documenter, Kyrgyzstan",
+        organisation=bishkek,
     )
     ctx.account("demo-analyst-kyrgyzstan", Role.LEGAL_ANALYST, "KG", "Legal analyst, Kyrgyzstan")
+    ctx.account(
+        "demo-coordinator-kyrgyzstan",
+        Role.CASE_COORDINATOR,
+        "KG",
+        "Case coordinator, Kyrgyzstan",
+    )
+    ctx.account("demo-analyst-georgia", Role.LEGAL_ANALYST, "GE", "Legal analyst, Georgia")
+    ctx.account("demo-regional-analyst", Role.REGIONAL_ANALYST, None, "Regional case analyst")
+    ctx.account("demo-statistics", Role.STATISTICS_ONLY, None, "Case statistics reader")
     ctx.account("demo-steering", Role.STEERING_COMMITTEE, None, "Steering Committee member")
     ctx.account("demo-member", Role.MEMBER, None, "Member")
     ctx.account("demo-audit-body", Role.AUDIT_BODY, None, "Internal audit body")

@@ -19,6 +19,9 @@ class Role(models.TextChoices):
     COMMUNITY_MONITOR = "community_monitor", _("Community monitor")
     CASE_DOCUMENTER = "case_documenter", _("Case documenter")
     LEGAL_ANALYST = "legal_analyst", _("Legal analyst")
+    CASE_COORDINATOR = "case_coordinator", _("Country case coordinator")
+    REGIONAL_ANALYST = "regional_analyst", _("Regional case analyst")
+    STATISTICS_ONLY = "statistics_only", _("Case statistics reader")
     STEERING_COMMITTEE = "steering_committee", _("Steering Committee member")
     MEMBER = "member", _("Member")
     AUDIT_BODY = "audit_body", _("Internal audit body")
@@ -26,7 +29,15 @@ class Role(models.TextChoices):
 
 
 # Roles whose assignment must name a country: their work is about their countries only.
-COUNTRY_SCOPED_ROLES = frozenset({Role.FOCAL_POINT, Role.COMMUNITY_MONITOR, Role.CASE_DOCUMENTER})
+COUNTRY_SCOPED_ROLES = frozenset(
+    {
+        Role.FOCAL_POINT,
+        Role.COMMUNITY_MONITOR,
+        Role.CASE_DOCUMENTER,
+        Role.LEGAL_ANALYST,
+        Role.CASE_COORDINATOR,
+    }
+)
 
 
 class Perm:
@@ -49,9 +60,14 @@ class Perm:
     CLM_SUBMIT = "clm.submit"
     CLM_MANAGE = "clm.manage"
     RIGHTS_READ_CASES = "rights.read_cases"
+    RIGHTS_READ_PSEUDONYMISED = "rights.read_pseudonymised"
     RIGHTS_WRITE_CASES = "rights.write_cases"
+    RIGHTS_RESPOND = "rights.respond"
     RIGHTS_ANALYSE = "rights.analyse"
+    RIGHTS_EXPORT = "rights.export"
+    RIGHTS_APPROVE_STORIES = "rights.approve_stories"
     RIGHTS_VIEW_STATISTICS = "rights.view_statistics"
+    RIGHTS_VIEW_ACCESS_LOG = "rights.view_access_log"
     GOVERNANCE_VOTE = "governance.vote"
     GOVERNANCE_MANAGE = "governance.manage"
     AUDIT_BODY_COMPLAINTS = "governance.audit_complaints"
@@ -78,14 +94,34 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     Perm.MONITORING_PLAN: frozenset(_ALL_STAFF),
     Perm.CLM_SUBMIT: frozenset({Role.COMMUNITY_MONITOR, Role.FOCAL_POINT}),
     Perm.CLM_MANAGE: frozenset(_ALL_STAFF),
-    # Case data: documenters and analysts of the case's country. The Secretariat sees only
-    # suppressed statistics, never a case.
-    Perm.RIGHTS_READ_CASES: frozenset({Role.CASE_DOCUMENTER, Role.LEGAL_ANALYST}),
-    Perm.RIGHTS_WRITE_CASES: frozenset({Role.CASE_DOCUMENTER}),
-    Perm.RIGHTS_ANALYSE: frozenset({Role.LEGAL_ANALYST}),
-    Perm.RIGHTS_VIEW_STATISTICS: frozenset(
-        _ALL_STAFF | {Role.CASE_DOCUMENTER, Role.LEGAL_ANALYST, Role.EVALUATOR}
+    # Case data. Documenters: the cases of their own organisation in their country (the
+    # organisation rule is applied by `access.cases_visible_to`); legal analysts and case
+    # coordinators: every case of their countries. The regional analyst reads cases without
+    # narratives or identifying fields. The Secretariat sees only suppressed statistics and the
+    # access log, never a case.
+    Perm.RIGHTS_READ_CASES: frozenset(
+        {Role.CASE_DOCUMENTER, Role.LEGAL_ANALYST, Role.CASE_COORDINATOR}
     ),
+    Perm.RIGHTS_READ_PSEUDONYMISED: frozenset(
+        {Role.CASE_DOCUMENTER, Role.LEGAL_ANALYST, Role.CASE_COORDINATOR, Role.REGIONAL_ANALYST}
+    ),
+    Perm.RIGHTS_WRITE_CASES: frozenset({Role.CASE_DOCUMENTER, Role.CASE_COORDINATOR}),
+    Perm.RIGHTS_RESPOND: frozenset({Role.CASE_DOCUMENTER, Role.CASE_COORDINATOR}),
+    Perm.RIGHTS_ANALYSE: frozenset({Role.LEGAL_ANALYST}),
+    Perm.RIGHTS_EXPORT: frozenset({Role.CASE_COORDINATOR, Role.REGIONAL_ANALYST}),
+    Perm.RIGHTS_APPROVE_STORIES: frozenset({Role.CASE_COORDINATOR, Role.LEGAL_ANALYST}),
+    Perm.RIGHTS_VIEW_STATISTICS: frozenset(
+        _ALL_STAFF
+        | {
+            Role.CASE_DOCUMENTER,
+            Role.LEGAL_ANALYST,
+            Role.CASE_COORDINATOR,
+            Role.REGIONAL_ANALYST,
+            Role.STATISTICS_ONLY,
+            Role.EVALUATOR,
+        }
+    ),
+    Perm.RIGHTS_VIEW_ACCESS_LOG: frozenset({Role.SECRETARIAT_ADMIN, Role.AUDIT_BODY}),
     Perm.GOVERNANCE_VOTE: frozenset({Role.STEERING_COMMITTEE, Role.MEMBER}),
     Perm.GOVERNANCE_MANAGE: frozenset({Role.SECRETARIAT_ADMIN}),
     # The audit body is independent of the Steering Committee: only it sees complaints.
@@ -97,6 +133,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 MFA_PERMISSIONS = frozenset(
     {
         Perm.RIGHTS_READ_CASES,
+        Perm.RIGHTS_READ_PSEUDONYMISED,
         Perm.FRAMEWORK_APPROVE,
         Perm.MANAGE_USERS,
         Perm.AUDIT_BODY_COMPLAINTS,
