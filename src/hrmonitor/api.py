@@ -12,6 +12,7 @@ from hrmonitor.framework.api import router as framework_router
 from hrmonitor.index.api import router as index_router
 from hrmonitor.monitoring.api import router as monitoring_router
 from hrmonitor.policy.api import router as policy_router
+from hrmonitor.rights.api import router as rights_router
 
 api = NinjaAPI(
     title="hrmonitor API",
@@ -25,3 +26,4 @@ api.add_router("/framework", framework_router)
 api.add_router("/index", index_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/policy", policy_router)
+api.add_router("/rights", rights_router)

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "hrmonitor.core.middleware.MfaRequiredMiddleware",
+    # Case roles are signed out after HRMONITOR_CASE_IDLE_MINUTES without activity.
+    "hrmonitor.core.middleware.CaseSessionTimeout",
     "simple_history.middleware.HistoryRequestMiddleware",
     # axes last: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
@@ -196,11 +198,19 @@ SECURE_CSP = {
 # Roles that may read case data or approve values must enrol a second factor.
 HRMONITOR_MFA_REQUIRED = env_bool("HRMONITOR_MFA_REQUIRED", True)
 
+# Users who may read case data are signed out after this many minutes without a request.
+HRMONITOR_CASE_IDLE_MINUTES = env_int("HRMONITOR_CASE_IDLE_MINUTES", 15)
+# Identifying data of a case (narrative, client code, free texts, files — history included) is
+# erased this many months after the case was closed (`hrmonitor purge-identifying`, daily).
+HRMONITOR_CASE_RETENTION_MONTHS = env_int("HRMONITOR_CASE_RETENTION_MONTHS", 24)
+
 # Encryption keys of case data (hrmonitor.core.crypto). Production passes the key ring JSON in
 # HRMONITOR_KEYRING or a file in HRMONITOR_KEYRING_FILE (read by crypto.py itself); otherwise
 # this file is used, created on first use (mode 0600). Back it up apart from the database:
 # without it the encrypted data cannot be read.
 HRMONITOR_KEYRING_PATH = Path(env_str("HRMONITOR_KEYRING_PATH", str(VAR_DIR / "keyring.json")))
+# Published case statistics show counts below this as "<N" (small-cell suppression).
+HRMONITOR_SUPPRESSION_THRESHOLD = env_int("HRMONITOR_SUPPRESSION_THRESHOLD", 5)
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Password-reset and notification mail. The console backend prints mail to the server's output,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("index/", include("hrmonitor.index.urls")),
     path("policy/", include("hrmonitor.policy.urls")),
     path("monitoring/", include("hrmonitor.monitoring.urls")),
+    path("rights/", include("hrmonitor.rights.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

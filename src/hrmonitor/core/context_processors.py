@@ -21,6 +21,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             "audit": has_perm(user, Perm.VIEW_AUDIT, anywhere=True),
             "entry": has_perm(user, Perm.FRAMEWORK_ENTER_DATA, anywhere=True),
             "review": has_perm(user, Perm.FRAMEWORK_APPROVE, anywhere=True),
+            "cases": has_perm(user, Perm.RIGHTS_READ_PSEUDONYMISED, anywhere=True),
+            "access_log": has_perm(user, Perm.RIGHTS_VIEW_ACCESS_LOG),
             "admin": user.is_authenticated and user.is_staff,
         },
     }

@@ -22,6 +22,7 @@ from hrmonitor.framework.computation import Computer
 from hrmonitor.index import selectors as index_selectors
 from hrmonitor.policy import selectors as policy_selectors
 from hrmonitor.policy.models import FundingSource
+from hrmonitor.rights import selectors as rights_selectors
 
 # One colour per sub-region, chosen to be distinguishable with common colour-vision
 # deficiencies (Okabe–Ito palette) and readable with the country name on top.
@@ -158,5 +159,8 @@ def country(request: HttpRequest, iso2: str) -> HttpResponse:
             "can_record": access.has_perm(request.user, Perm.FRAMEWORK_ENTER_DATA, country.pk),
             "organisations": core_selectors.organisations_in(country),
             "neighbours": core_selectors.countries_list().filter(sub_region=country.sub_region),
+            "case_summary": rights_selectors.country_case_summary(
+                country=country, today=today, threshold=rights_selectors.suppression_threshold()
+            ),
         },
     )

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from hrmonitor.core.crypto import EncryptedText
@@ -276,7 +277,7 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["case", "started_on"]
-        verbose_name = _("response")
+        verbose_name = pgettext_lazy("case response", "response")
         verbose_name_plural = _("responses")
 
     def __str__(self) -> str:

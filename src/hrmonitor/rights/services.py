@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -161,6 +162,44 @@ def case_create(
         for item in Consent.Item.values
     )
     log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail="created")
+    return case
+
+
+INTAKE_FIELDS = (
+    "channel",
+    "received_on",
+    "incident_date",
+    "incident_precision",
+    "gender",
+    "age_band",
+    "key_groups",
+    "pregnant",
+    "has_children",
+    "custody",
+)
+ENCRYPTED_INTAKE_FIELDS = ("narrative", "client_code", "province")
+
+
+@transaction.atomic
+def case_update(*, user: User, case: Case, **fields: Any) -> Case:
+    """Change the intake details of a case (not its consents, acts or responses, which have
+    their own steps); the history keeps every version, encrypted."""
+    _require(user, Perm.RIGHTS_WRITE_CASES, case)
+    unknown = set(fields) - set(INTAKE_FIELDS) - set(ENCRYPTED_INTAKE_FIELDS)
+    if unknown:
+        raise ValueError(f"not intake fields: {sorted(unknown)}")
+    if "key_groups" in fields:
+        fields["key_groups"] = _codes(fields["key_groups"], "key_groups", "key_groups")
+    for name, value in fields.items():
+        if name in ENCRYPTED_INTAKE_FIELDS:
+            value = (value or "").strip()
+        setattr(case, name, value)
+    if "client_code" in fields:
+        code = case.client_code
+        case.client_index = crypto.blind_index(code, purpose=CLIENT_INDEX_PURPOSE) if code else ""
+    case.full_clean()
+    case.save()
+    log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail="intake")
     return case
 
 
@@ -363,3 +402,15 @@ def reminders(user: User, *, today: dt.date | None = None) -> list[Response]:
         .select_related("case")
         .order_by("follow_up_on")
     )
+
+
+@crypto.register_key_usage_counter
+def stored_files_using(key_id: str) -> dict[str, int]:
+    """How many evidence files are sealed with `key_id` (so that `rotate-keys --retire` never
+    removes a key a file still needs)."""
+    count = 0
+    for record in CaseFile.objects.exclude(stored="").only("pk", "stored"):
+        with record.stored.open("rb") as handle:
+            if crypto.token_key_id(handle.read(40)) == key_id:
+                count += 1
+    return {"rights_casefile.stored": count}
