@@ -279,3 +279,15 @@ def test_the_plaintext_is_nowhere_in_the_database(committed_reference_data, pers
     assert len(data) > 10_000
     for secret in secrets:
         assert secret not in data, secret
+
+
+def test_a_refused_write_stays_in_the_access_log(kg_case, personas):
+    georgian = personas["legal_analyst_georgia"]
+    with pytest.raises(PermissionDenied):
+        services.analysis_save(
+            user=georgian, case=kg_case, qualification="violation", confidence="likely"
+        )
+    with pytest.raises(PermissionDenied):
+        services.act_add(user=georgian, case=kg_case, violations=["eviction"], perpetrator="police")
+    refused = AccessLog.objects.filter(username=georgian.username, action="denied")
+    assert refused.count() == 2

@@ -23,6 +23,9 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             "review": has_perm(user, Perm.FRAMEWORK_APPROVE, anywhere=True),
             "cases": has_perm(user, Perm.RIGHTS_READ_PSEUDONYMISED, anywhere=True),
             "access_log": has_perm(user, Perm.RIGHTS_VIEW_ACCESS_LOG),
+            "cases_write": has_perm(user, Perm.RIGHTS_WRITE_CASES, anywhere=True),
+            "cases_export": has_perm(user, Perm.RIGHTS_EXPORT, anywhere=True),
+            "case_findings": has_perm(user, Perm.RIGHTS_VIEW_STATISTICS, anywhere=True),
             "admin": user.is_authenticated and user.is_staff,
         },
     }

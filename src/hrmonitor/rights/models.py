@@ -372,3 +372,100 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("The case access log is append-only.")
+
+
+class Story(models.Model):
+    """An anonymised "typical case" story written from a case, published after review
+    (strategy objective 2: typical cases of human rights violations, with findings made public).
+
+    Until it is published, the story is as confidential as its case: the title, the text and the
+    review note are encrypted like the case's own free text. Publication copies the reviewed
+    title and text to the plain `published_*` columns, which are all the public pages read;
+    withdrawal empties them. The period and the place are generalised by design (a year or a
+    season; a country or a sub-region, never a town) and never an exact date.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="stories", verbose_name=_("case")
+    )
+    title_encrypted = models.TextField(blank=True, editable=False)
+    title = EncryptedText("title_encrypted")
+    text_encrypted = models.TextField(blank=True, editable=False)
+    text = EncryptedText("text_encrypted")
+    period_shown = models.CharField(
+        _("period shown"),
+        max_length=40,
+        blank=True,
+        help_text=_("A year or a season, such as “2026” or “spring 2026”; never an exact date."),
+    )
+    place_shown = models.CharField(
+        _("place shown"),
+        max_length=200,
+        blank=True,
+        help_text=_("The country or the sub-region; never a town."),
+    )
+    violations = models.JSONField(_("violations"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=17, choices=Status.choices, default=Status.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    # The last person who changed the text: like the author, they may not approve it.
+    last_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    review_note_encrypted = models.TextField(blank=True, editable=False)
+    review_note = EncryptedText("review_note_encrypted")
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    published_title = models.CharField(_("published title"), max_length=200, blank=True)
+    published_text = models.TextField(_("published text"), blank=True)
+    # Set at publication only when the place shown is the country (not a sub-region), so that
+    # filtering the public list by country never tells more than the story itself does.
+    published_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("country shown"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        indexes = [models.Index(fields=["status", "published_at"], name="story_status_published")]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.status}"

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from hrmonitor.core import access, crypto
 from hrmonitor.core.models import Country, Organisation, User
 from hrmonitor.core.roles import Perm
-from hrmonitor.rights import codes
+from hrmonitor.rights import codes, stories
 from hrmonitor.rights.models import (
     AccessLog,
     Act,
@@ -180,47 +180,52 @@ INTAKE_FIELDS = (
 ENCRYPTED_INTAKE_FIELDS = ("narrative", "client_code", "province")
 
 
-@transaction.atomic
 def case_update(*, user: User, case: Case, **fields: Any) -> Case:
     """Change the intake details of a case (not its consents, acts or responses, which have
     their own steps); the history keeps every version, encrypted."""
     _require(user, Perm.RIGHTS_WRITE_CASES, case)
-    unknown = set(fields) - set(INTAKE_FIELDS) - set(ENCRYPTED_INTAKE_FIELDS)
-    if unknown:
-        raise ValueError(f"not intake fields: {sorted(unknown)}")
-    if "key_groups" in fields:
-        fields["key_groups"] = _codes(fields["key_groups"], "key_groups", "key_groups")
-    for name, value in fields.items():
-        if name in ENCRYPTED_INTAKE_FIELDS:
-            value = (value or "").strip()
-        setattr(case, name, value)
-    if "client_code" in fields:
-        code = case.client_code
-        case.client_index = crypto.blind_index(code, purpose=CLIENT_INDEX_PURPOSE) if code else ""
-    case.full_clean()
-    case.save()
-    log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail="intake")
-    return case
+    # Outside the transaction: a refusal stays in the access log when the write fails.
+    with transaction.atomic():
+        unknown = set(fields) - set(INTAKE_FIELDS) - set(ENCRYPTED_INTAKE_FIELDS)
+        if unknown:
+            raise ValueError(f"not intake fields: {sorted(unknown)}")
+        if "key_groups" in fields:
+            fields["key_groups"] = _codes(fields["key_groups"], "key_groups", "key_groups")
+        for name, value in fields.items():
+            if name in ENCRYPTED_INTAKE_FIELDS:
+                value = (value or "").strip()
+            setattr(case, name, value)
+        if "client_code" in fields:
+            code = case.client_code
+            case.client_index = (
+                crypto.blind_index(code, purpose=CLIENT_INDEX_PURPOSE) if code else ""
+            )
+        case.full_clean()
+        case.save()
+        log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail="intake")
+        return case
 
 
-@transaction.atomic
 def consent_withdraw(*, user: User, case: Case, item: str) -> Consent:
     """The client withdraws one consent; the withdrawal is dated and kept."""
     _require(user, Perm.RIGHTS_WRITE_CASES, case)
-    consent = case.consents.filter(item=item, given=True, withdrawn_on__isnull=True).first()
-    if consent is None:
-        raise ValidationError(_("This consent is not in force."))
-    consent.withdrawn_on = timezone.localdate()
-    consent.save(update_fields=["withdrawn_on"])
-    log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail=f"consent {item}")
-    return consent
+    # Outside the transaction: a refusal stays in the access log when the write fails.
+    with transaction.atomic():
+        consent = case.consents.filter(item=item, given=True, withdrawn_on__isnull=True).first()
+        if consent is None:
+            raise ValidationError(_("This consent is not in force."))
+        consent.withdrawn_on = timezone.localdate()
+        consent.save(update_fields=["withdrawn_on"])
+        log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail=f"consent {item}")
+        # A published story without the client's consent any more is withdrawn at once.
+        stories.withdraw_stories_without_consent(case, user=user)
+        return consent
 
 
 def consent_in_force(case: Case, item: str) -> bool:
     return any(c.item == item and c.in_force for c in case.consents.all())
 
 
-@transaction.atomic
 def act_add(
     *,
     user: User,
@@ -232,24 +237,25 @@ def act_add(
     description: str = "",
 ) -> Act:
     _require(user, Perm.RIGHTS_WRITE_CASES, case)
-    chosen = _codes(violations, "violations", "violations")
-    if not chosen:
-        raise ValidationError({"violations": _("Choose at least one violation.")})
-    act = Act(
-        case=case,
-        violations=chosen,
-        perpetrator=_codes([perpetrator], "perpetrators", "perpetrator")[0],
-        involvement=_codes([involvement], "involvement", "involvement")[0],
-        occurred_on=occurred_on,
-    )
-    act.description = description.strip()
-    act.full_clean()
-    act.save()
-    log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail="act")
-    return act
+    # Outside the transaction: a refusal stays in the access log when the write fails.
+    with transaction.atomic():
+        chosen = _codes(violations, "violations", "violations")
+        if not chosen:
+            raise ValidationError({"violations": _("Choose at least one violation.")})
+        act = Act(
+            case=case,
+            violations=chosen,
+            perpetrator=_codes([perpetrator], "perpetrators", "perpetrator")[0],
+            involvement=_codes([involvement], "involvement", "involvement")[0],
+            occurred_on=occurred_on,
+        )
+        act.description = description.strip()
+        act.full_clean()
+        act.save()
+        log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail="act")
+        return act
 
 
-@transaction.atomic
 def analysis_save(
     *,
     user: User,
@@ -264,32 +270,33 @@ def analysis_save(
     """The legal analyst qualifies the case (one analysis per case, revised in place; its
     history keeps every version)."""
     _require(user, Perm.RIGHTS_ANALYSE, case)
-    known = {c.code for c in codes.articles()}
-    chosen = [r for r in rights if r]
-    unknown = [r for r in chosen if r not in known]
-    if unknown:
-        raise ValidationError(
-            {"rights": _("Unknown article: %(codes)s.") % {"codes": ", ".join(unknown)}}
-        )
-    analysis = LegalAnalysis.objects.filter(case=case).first() or LegalAnalysis(case=case)
-    analysis.analyst = user
-    analysis.qualification = qualification
-    analysis.confidence = confidence
-    analysis.rights = chosen
-    analysis.national_law = national_law.strip()
-    analysis.strategic = strategic
-    analysis.analysed_on = timezone.localdate()
-    analysis.text = text.strip()
-    analysis.full_clean()
-    analysis.save()
-    if case.status == Case.Status.OPEN:
-        case.status = Case.Status.IN_ANALYSIS
-        case.save(update_fields=["status", "updated_at"])
-    log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail="analysis")
-    return analysis
+    # Outside the transaction: a refusal stays in the access log when the write fails.
+    with transaction.atomic():
+        known = {c.code for c in codes.articles()}
+        chosen = [r for r in rights if r]
+        unknown = [r for r in chosen if r not in known]
+        if unknown:
+            raise ValidationError(
+                {"rights": _("Unknown article: %(codes)s.") % {"codes": ", ".join(unknown)}}
+            )
+        analysis = LegalAnalysis.objects.filter(case=case).first() or LegalAnalysis(case=case)
+        analysis.analyst = user
+        analysis.qualification = qualification
+        analysis.confidence = confidence
+        analysis.rights = chosen
+        analysis.national_law = national_law.strip()
+        analysis.strategic = strategic
+        analysis.analysed_on = timezone.localdate()
+        analysis.text = text.strip()
+        analysis.full_clean()
+        analysis.save()
+        if case.status == Case.Status.OPEN:
+            case.status = Case.Status.IN_ANALYSIS
+            case.save(update_fields=["status", "updated_at"])
+        log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail="analysis")
+        return analysis
 
 
-@transaction.atomic
 def response_save(
     *,
     user: User,
@@ -307,68 +314,72 @@ def response_save(
     """Add or update a response (legal aid, referral…); a referral needs the consent to
     refer and says to whom."""
     _require(user, Perm.RIGHTS_RESPOND, case)
-    if referred and not consent_in_force(case, Consent.Item.REFER):
-        raise ValidationError({"referred": _("The client has not consented to referrals.")})
-    if referred and not referred_to.strip():
-        raise ValidationError({"referred_to": _("Say to whom the client was referred.")})
-    if ended_on and ended_on < started_on:
-        raise ValidationError({"ended_on": _("The end cannot be before the start.")})
-    response = response or Response(case=case)
-    response.kind = kind
-    response.referred = referred
-    response.referred_to = referred_to.strip()
-    response.started_on = started_on
-    response.ended_on = ended_on
-    response.status = status
-    response.follow_up_on = follow_up_on
-    response.outcome = outcome.strip()
-    response.full_clean()
-    response.save()
-    if case.status in (Case.Status.OPEN, Case.Status.IN_ANALYSIS):
-        case.status = Case.Status.RESPONDING
-        case.save(update_fields=["status", "updated_at"])
-    log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail="response")
-    return response
+    # Outside the transaction: a refusal stays in the access log when the write fails.
+    with transaction.atomic():
+        if referred and not consent_in_force(case, Consent.Item.REFER):
+            raise ValidationError({"referred": _("The client has not consented to referrals.")})
+        if referred and not referred_to.strip():
+            raise ValidationError({"referred_to": _("Say to whom the client was referred.")})
+        if ended_on and ended_on < started_on:
+            raise ValidationError({"ended_on": _("The end cannot be before the start.")})
+        response = response or Response(case=case)
+        response.kind = kind
+        response.referred = referred
+        response.referred_to = referred_to.strip()
+        response.started_on = started_on
+        response.ended_on = ended_on
+        response.status = status
+        response.follow_up_on = follow_up_on
+        response.outcome = outcome.strip()
+        response.full_clean()
+        response.save()
+        if case.status in (Case.Status.OPEN, Case.Status.IN_ANALYSIS):
+            case.status = Case.Status.RESPONDING
+            case.save(update_fields=["status", "updated_at"])
+        log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail="response")
+        return response
 
 
-@transaction.atomic
 def case_close(*, user: User, case: Case, closure: str, closed_on: dt.date | None = None) -> Case:
     _require(user, Perm.RIGHTS_RESPOND, case)
-    if closure not in Case.Closure.values:
-        raise ValidationError({"closure": _("Choose how the case ended.")})
-    case.closure = closure
-    case.closed_on = closed_on or timezone.localdate()
-    case.status = Case.Status.CLOSED
-    case.save(update_fields=["closure", "closed_on", "status", "updated_at"])
-    log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail="closed")
-    return case
+    # Outside the transaction: a refusal stays in the access log when the write fails.
+    with transaction.atomic():
+        if closure not in Case.Closure.values:
+            raise ValidationError({"closure": _("Choose how the case ended.")})
+        case.closure = closure
+        case.closed_on = closed_on or timezone.localdate()
+        case.status = Case.Status.CLOSED
+        case.save(update_fields=["closure", "closed_on", "status", "updated_at"])
+        log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail="closed")
+        return case
 
 
 # --- Files -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def file_add(
     *, user: User, case: Case, upload: UploadedFile, kind: str, access_level: str
 ) -> CaseFile:
     """Store an evidence file encrypted (bound to its record); the SHA-256 is of the original."""
     _require(user, Perm.RIGHTS_WRITE_CASES, case)
-    content = upload.read()
-    record = CaseFile(
-        case=case,
-        kind=kind,
-        sha256=hashlib.sha256(content).hexdigest(),
-        size=len(content),
-        access=access_level,
-        uploaded_by=user,
-    )
-    record.name = upload.name or "file"
-    sealed = crypto.encrypt(content, aad=f"{CaseFile._meta.db_table}|stored|{record.pk}")
-    record.stored.save(f"{record.pk}.bin", ContentFile(sealed.encode()), save=False)
-    record.full_clean()
-    record.save()
-    log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail="file")
-    return record
+    # Outside the transaction: a refusal stays in the access log when the write fails.
+    with transaction.atomic():
+        content = upload.read()
+        record = CaseFile(
+            case=case,
+            kind=kind,
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+            access=access_level,
+            uploaded_by=user,
+        )
+        record.name = upload.name or "file"
+        sealed = crypto.encrypt(content, aad=f"{CaseFile._meta.db_table}|stored|{record.pk}")
+        record.stored.save(f"{record.pk}.bin", ContentFile(sealed.encode()), save=False)
+        record.full_clean()
+        record.save()
+        log_access(user=user, case=case, action=AccessLog.Action.EDIT, detail="file")
+        return record
 
 
 def file_read(*, user: User, record: CaseFile) -> bytes:

@@ -1,10 +1,12 @@
-"""Job kinds of the case module: the retention purge of identifying data."""
+"""Job kinds of the case module: the retention purge of identifying data, and the
+legal-analysis findings report (DOCX or PDF)."""
 
 from __future__ import annotations
 
 from django.utils.translation import ngettext
 
 from hrmonitor.core.jobs import JobContext, job_kind
+from hrmonitor.rights import reports
 from hrmonitor.rights.retention import purge_identifying
 
 PURGE_IDENTIFYING = "rights.purge_identifying"
@@ -24,3 +26,16 @@ def purge_identifying_job(ctx: JobContext) -> str:
         "Identifying data erased from %(count)d closed cases.",
         report.cases,
     ) % {"count": report.cases}
+
+
+# --- The legal-analysis findings report ------------------------------------------------------
+
+FINDINGS_REPORT = "rights.findings_report"
+
+
+@job_kind(FINDINGS_REPORT)
+def findings_report_job(ctx: JobContext) -> str:
+    """Write the findings report of a period (one country or all) in the chosen language and
+    format, as `reports.findings_report_run` does; the file is the job's result (the findings
+    page keeps the archive)."""
+    return reports.findings_report_run(ctx)
