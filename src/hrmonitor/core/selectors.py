@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db.models import Count, Model, Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 
+from hrmonitor.core import tabular
 from hrmonitor.core.models import Country, DemoDataset, Organisation, Region, SubRegion
 
 
@@ -31,14 +32,14 @@ def country_by_iso2(iso2: str) -> Country | None:
 
 
 def countries_by_any_name() -> dict[str, Country]:
-    """Every country under its ISO codes and its English and Russian names, case-folded (for
-    imports, where people write "GE", "Georgia" or "Грузия"). One query."""
+    """Every country under `tabular.name_key` of its ISO codes and its English and Russian
+    names (for imports, where people write "GE", "Georgia" or "Грузия"). One query."""
     found: dict[str, Country] = {}
     for country in Country.objects.all():
         names = (country.iso2, country.iso3, getattr(country, "name_en", None))
         for name in (*names, getattr(country, "name_ru", None)):
             if name:
-                found.setdefault(" ".join(str(name).split()).casefold(), country)
+                found.setdefault(tabular.name_key(str(name)), country)
     return found
 
 

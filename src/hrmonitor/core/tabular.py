@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
@@ -94,9 +96,26 @@ def read_records(path: Path, name: str) -> Iterator[list[str]]:
     yield from ([cell(c) for c in row] for row in csv.reader(io.StringIO(text), dialect))
 
 
+def name_key(text: str) -> str:
+    """A name or code as typed into a file, for lookups: " Kyrgyzstan " and "KYRGYZSTAN" are
+    one name; so are "ё" and "е", and "18–24" and "18-24"."""
+    return " ".join(text.split()).casefold().replace("ё", "е").replace("–", "-")
+
+
+def choice_keys(choices: type[TextChoices]) -> dict[str, str]:
+    """Each choice by `name_key` of its code and of its label in English and in Russian."""
+    keys: dict[str, str] = {}
+    for value, label in zip(choices.values, choices.labels, strict=True):
+        keys[name_key(value)] = value
+        for language in ("en", "ru"):
+            with override(language):
+                keys.setdefault(name_key(str(label)), value)
+    return keys
+
+
 def _normalised(title: str) -> str:
-    # "Valid_from", "valid  from" and "VALID FROM" are one name; so are "ё" and "е".
-    return " ".join(title.replace("_", " ").split()).casefold().replace("ё", "е")
+    # "Valid_from", "valid  from" and "VALID FROM" are one column name.
+    return name_key(title.replace("_", " "))
 
 
 def match_columns(

@@ -271,28 +271,26 @@ class ListOutcome:
     problems: list[ListProblem]
 
 
-def _choice(value: str, choices: Any, default: str) -> str | None:
-    """A choice from its code or its label in English or Russian (None when not one)."""
-    text = value.strip().casefold()
-    if not text:
-        return default
-    for code, label in choices:
-        if text in {code.casefold(), str(label).casefold()}:
-            return str(code)
-    aliases = {
-        "female": "woman",
-        "f": "woman",
-        "ж": "woman",
-        "женщина": "woman",
-        "жен": "woman",
-        "male": "man",
-        "m": "man",
-        "м": "man",
-        "мужчина": "man",
-        "муж": "man",
-    }
-    found = aliases.get(text)
-    return found if found in {c for c, _l in choices} else None
+# What registration lists write for gender besides the choices' codes and labels.
+GENDER_ALIASES = {
+    "female": "woman",
+    "f": "woman",
+    "ж": "woman",
+    "женщина": "woman",
+    "жен": "woman",
+    "male": "man",
+    "m": "man",
+    "м": "man",
+    "мужчина": "man",
+    "муж": "man",
+}
+
+
+def _choice(value: str, keys: dict[str, str], default: str) -> str | None:
+    """A choice from `tabular.choice_keys` (code or label, English or Russian), the default
+    for an empty cell, None when the cell names no choice."""
+    text = tabular.name_key(value)
+    return keys.get(text) if text else default
 
 
 def _yes_no(value: str) -> bool | None | str:
@@ -317,6 +315,8 @@ def participants_import(
         path, filename, columns=LIST_COLUMNS, required=(), max_rows=PARTICIPANT_LIST_MAX_ROWS
     )
     countries = core_selectors.countries_by_any_name()
+    genders = {**GENDER_ALIASES, **tabular.choice_keys(Participant.Gender)}
+    roles = tabular.choice_keys(Participant.Role)
     people: list[Participant] = []
     problems: list[ListProblem] = []
 
@@ -325,15 +325,15 @@ def participants_import(
 
     for row in table.rows:
         values = row.values
-        gender = _choice(values.get("gender", ""), Participant.Gender.choices, "not_stated")
+        gender = _choice(values.get("gender", ""), genders, "not_stated")
         if gender is None:
             problem(row.line, "gender", _("Write woman, man, another gender, or leave it empty."))
-        role = _choice(values.get("role", ""), Participant.Role.choices, "other")
+        role = _choice(values.get("role", ""), roles, "other")
         if role is None:
             problem(row.line, "role", _("“%(value)s” is not a role.") % {"value": values["role"]})
         country = None
         if values.get("country", "").strip():
-            country = countries.get(" ".join(values["country"].split()).casefold())
+            country = countries.get(tabular.name_key(values["country"]))
             if country is None:
                 problem(
                     row.line,

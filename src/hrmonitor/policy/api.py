@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 from hrmonitor.core import selectors as core_selectors
 from hrmonitor.core.api import ErrorOut
 from hrmonitor.core.models import Country
-from hrmonitor.policy import funding, selectors, selectors_api
+from hrmonitor.policy import funding, selectors
 from hrmonitor.policy.models import FundingRecord, FundingSource, PolicyArea, PolicyStatus
 
 router = Router(tags=["policy"])
@@ -213,7 +213,7 @@ def statuses(request: HttpRequest, filters: Query[StatusFilters]) -> Status[Any]
     """Periods never overlap, so with `as_of` there is at most one record per country and
     area: the status of any country on any date. Ordered by country, area and start date."""
     try:
-        rows = selectors_api.status_records(
+        rows = selectors.status_records(
             country=_country(filters.country),
             area=_area(filters.area),
             as_of=_date(filters.as_of),
@@ -306,7 +306,7 @@ def funding_records(request: HttpRequest, filters: Query[FundingFilters]) -> Sta
     """Amounts are converted at read time with the exchange rate of their currency and year,
     so a corrected rate corrects every figure."""
     try:
-        rows = selectors_api.funding_records(
+        rows = selectors.funding_records(
             country=_country(filters.country),
             year_from=filters.year_from,
             year_to=filters.year_to,
@@ -315,7 +315,7 @@ def funding_records(request: HttpRequest, filters: Query[FundingFilters]) -> Sta
     except (NotFound, BadRequest) as error:
         return _error(error)
     page = rows[_window(filters.offset, filters.limit)]
-    rates = selectors_api.rates_table()
+    rates = selectors.exchange_rates()
     return Status(
         200,
         FundingRecordPage(count=rows.count(), items=[_funding_out(r, rates) for r in page]),
@@ -376,9 +376,12 @@ def funding_summary(request: HttpRequest, filters: Query[SummaryFilters]) -> Sta
         found = _country(filters.country)
     except NotFound as error:
         return _error(error)
-    lines, iso2_by_id = selectors_api.funding_lines(country=found)
+    records = list(selectors.funding_records(country=found))
+    iso2_by_id = {r.country_id: r.country.iso2 for r in records}
     summaries = funding.yearly_summary(
-        lines, selectors_api.rates_table(), selectors_api.funding_needs(country=found)
+        [selectors.funding_line(r) for r in records],
+        selectors.exchange_rates(),
+        selectors.funding_needs(countries=[found] if found else None),
     )
     return Status(
         200,
@@ -422,5 +425,5 @@ def exchange_rates(request: HttpRequest) -> list[ExchangeRateOut]:
             usd_per_unit=rate.usd_per_unit,
             source=rate.source,
         )
-        for rate in selectors_api.exchange_rates()
+        for rate in selectors.exchange_rate_list()
     ]

@@ -1,7 +1,7 @@
 """Funding arithmetic, without Django: amounts in their currency converted to US dollars with
 yearly rates, and each country's yearly totals, domestic share and gap to the estimated need.
 
-Inputs are plain values (the thin Django layer in `selectors_api` builds them from the
+Inputs are plain values (the thin Django layer in `selectors` builds them from the
 `FundingRecord`, `ExchangeRate` and `FundingNeed` tables), so the pages, the API and the
 results-framework source compute the same figures. Amounts stay exact `Decimal`s; `cents`
 rounds them for display only.

@@ -28,6 +28,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hrmonitor.core import selectors as core_selectors
 from hrmonitor.core import tabular
 from hrmonitor.core.models import Country, User
 from hrmonitor.core.tabular import TableFileError, TableRow
@@ -125,16 +126,7 @@ class _Lookups:
 
     @classmethod
     def load(cls) -> _Lookups:
-        countries: dict[str, Country] = {}
-        for country in Country.objects.all():
-            for key in (
-                country.iso2,
-                country.iso3,
-                getattr(country, "name_en", None),
-                getattr(country, "name_ru", None),
-            ):
-                if key:
-                    countries.setdefault(_key(key), country)
+        countries = core_selectors.countries_by_any_name()
         areas: dict[str, PolicyArea] = {}
         for area in PolicyArea.objects.all():
             for key in (area.code, getattr(area, "name_en", None), getattr(area, "name_ru", None)):
@@ -151,8 +143,7 @@ class _Lookups:
         )
 
 
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold().replace("ё", "е")
+_key = tabular.name_key
 
 
 def _in_languages(text: str | Promise) -> set[str]:
@@ -164,14 +155,7 @@ def _in_languages(text: str | Promise) -> set[str]:
     return found
 
 
-def _choice_keys(choices: type[models.TextChoices]) -> dict[str, str]:
-    """Each choice by its code and by its label in English and Russian."""
-    keys: dict[str, str] = {}
-    for value, label in zip(choices.values, choices.labels, strict=True):
-        keys[_key(value)] = value
-        for text in _in_languages(label):
-            keys.setdefault(text, value)
-    return keys
+_choice_keys = tabular.choice_keys
 
 
 # --- Reading cells --------------------------------------------------------------------------

@@ -196,20 +196,65 @@ def changes_between(
 
 
 def exchange_rates() -> dict[tuple[str, int], Decimal]:
+    """Every exchange rate, as `funding.Rates`: (currency, year) -> US dollars per unit."""
     return {(r.currency, r.year): r.usd_per_unit for r in ExchangeRate.objects.all()}
 
 
-def _needs(country_ids: list[int] | None = None) -> dict[tuple[int, int], funding.Need]:
+def exchange_rate_list() -> QuerySet[ExchangeRate]:
+    return ExchangeRate.objects.order_by("currency", "year")
+
+
+def funding_needs(*, countries: list[Country] | None = None) -> dict[tuple[int, int], funding.Need]:
+    """The estimated needs, as `funding.Needs`: (country id, year) -> need. One query."""
     found = FundingNeed.objects.all()
-    if country_ids is not None:
-        found = found.filter(country__in=country_ids)
+    if countries is not None:
+        found = found.filter(country__in=countries)
     return {(n.country_id, n.year): funding.Need(n.amount, n.currency) for n in found}
 
 
-def _line(record: FundingRecord) -> funding.FundingLine:
+def funding_line(record: FundingRecord) -> funding.FundingLine:
     return funding.FundingLine(
         record.country_id, record.year, record.source_category, record.amount, record.currency
     )
+
+
+def funding_records(
+    *,
+    country: Country | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    source_category: str = "",
+) -> QuerySet[FundingRecord]:
+    """Funding records with their country, in an order that does not depend on the language
+    (pages of it never overlap)."""
+    rows = FundingRecord.objects.select_related("country")
+    if country is not None:
+        rows = rows.filter(country=country)
+    if year_from is not None:
+        rows = rows.filter(year__gte=year_from)
+    if year_to is not None:
+        rows = rows.filter(year__lte=year_to)
+    if source_category:
+        rows = rows.filter(source_category=source_category)
+    return rows.order_by("country__iso2", "year", "source_category", "funder", "pk")
+
+
+def status_records(
+    *,
+    country: Country | None = None,
+    area: PolicyArea | None = None,
+    as_of: dt.date | None = None,
+) -> QuerySet[PolicyStatus]:
+    """Every recorded period (or with `as_of`, the one covering that date) per country and
+    area, in an order that does not depend on the language, so pages of it never overlap."""
+    rows = PolicyStatus.objects.select_related("country", "area")
+    if country is not None:
+        rows = rows.filter(country=country)
+    if area is not None:
+        rows = rows.filter(area=area)
+    if as_of is not None:
+        rows = rows.filter(covering(as_of))
+    return rows.order_by("country__iso2", "area__order", "area__code", "valid_from", "pk")
 
 
 @dataclass(frozen=True)
@@ -234,8 +279,8 @@ def country_funding(country: Country) -> CountryFunding:
         FundingRecord.objects.filter(country=country).order_by("year", "source_category", "funder")
     )
     rates = exchange_rates()
-    needs = _needs([country.pk])
-    years = funding.yearly_summary([_line(r) for r in records], rates, needs)
+    needs = funding_needs(countries=[country])
+    years = funding.yearly_summary([funding_line(r) for r in records], rates, needs)
     index = {summary.year: i for i, summary in enumerate(years)}
     by_source: dict[str, list[Decimal | None]] = {}
     for record in records:
@@ -264,8 +309,8 @@ def funding_comparison(year: int) -> list[FundingComparisonRow]:
     """Every country's funding in `year` (None where nothing is recorded). Four queries."""
     country_list = list(countries())
     rates = exchange_rates()
-    lines = [_line(r) for r in FundingRecord.objects.filter(year=year)]
-    summaries = {s.country_id: s for s in funding.yearly_summary(lines, rates, _needs())}
+    lines = [funding_line(r) for r in FundingRecord.objects.filter(year=year)]
+    summaries = {s.country_id: s for s in funding.yearly_summary(lines, rates, funding_needs())}
     return [FundingComparisonRow(c, summaries.get(c.pk)) for c in country_list]
 
 

@@ -142,10 +142,7 @@ def domestic_share(request: SourceRequest) -> SourceResult:
     ]
     if not chosen:
         return SourceResult(None, note=_("No funding is recorded for this period."))
-    lines = [
-        funding.FundingLine(r.country_id, r.year, r.source_category, r.amount, r.currency)
-        for r in chosen
-    ]
+    lines = [selectors.funding_line(r) for r in chosen]
     summaries = funding.yearly_summary(lines, rates, {})
     missing = sorted({code for s in summaries for code in s.missing_rates})
     if missing:

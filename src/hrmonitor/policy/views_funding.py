@@ -21,7 +21,6 @@ from hrmonitor.core.roles import Perm
 from hrmonitor.framework.views import _export
 from hrmonitor.policy import exports, selectors, services
 from hrmonitor.policy.forms import ExchangeRateForm, FundingForm
-from hrmonitor.policy.models import ExchangeRate
 
 
 def _year(request: HttpRequest, years: list[int]) -> int | None:
@@ -157,5 +156,5 @@ def rates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "policy/rates.html",
-        {"rates": ExchangeRate.objects.order_by("currency", "-year"), "form": form},
+        {"rates": selectors.exchange_rate_list(), "form": form},
     )

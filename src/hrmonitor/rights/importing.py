@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 from django.utils.functional import Promise
@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hrmonitor.core import access, tabular
+from hrmonitor.core import selectors as core_selectors
 from hrmonitor.core.models import Country, Organisation, User
 from hrmonitor.core.roles import Perm
 from hrmonitor.core.tabular import TableFileError, TableRow
@@ -263,21 +264,8 @@ class _Invalid(ValueError):
     """A cell that cannot be read; the message is translated."""
 
 
-def _key(text: str) -> str:
-    # "Kyrgyzstan", " kyrgyzstan " and "KYRGYZSTAN" are one name; so are "ё" and "е", and
-    # "18–24" and "18-24".
-    return " ".join(text.split()).casefold().replace("ё", "е").replace("–", "-")
-
-
-def _choice_keys(choices: type[models.TextChoices]) -> dict[str, str]:
-    """Each choice by its code and by its label in English and Russian."""
-    keys: dict[str, str] = {}
-    for value, label in zip(choices.values, choices.labels, strict=True):
-        keys[_key(value)] = value
-        for language in ("en", "ru"):
-            with translation.override(language):
-                keys.setdefault(_key(str(label)), value)
-    return keys
+_key = tabular.name_key
+_choice_keys = tabular.choice_keys
 
 
 @dataclass
@@ -292,16 +280,7 @@ class _Lookups:
 
     @classmethod
     def load(cls) -> _Lookups:
-        countries: dict[str, Country] = {}
-        for country in Country.objects.all():
-            for key in (
-                country.iso2,
-                country.iso3,
-                getattr(country, "name_en", None),
-                getattr(country, "name_ru", None),
-            ):
-                if key:
-                    countries.setdefault(_key(key), country)
+        countries = core_selectors.countries_by_any_name()
         organisations: dict[str, list[Organisation]] = {}
         for organisation in Organisation.objects.order_by("pk"):
             organisations.setdefault(_key(organisation.name), []).append(organisation)
