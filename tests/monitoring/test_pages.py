@@ -196,3 +196,19 @@ def test_the_events_list_keeps_a_fixed_query_count(
         ).countries.set([country("KG")])
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get("/monitoring/events/")
+
+
+def test_one_rule_for_internal_events_on_every_page(personas, login, training):
+    """Internal events: the Secretariat sees them all, a focal point those of their countries —
+    on the events list, the event page, the calendar and the API alike."""
+    training.is_public = False
+    training.save(update_fields=["is_public"])
+    georgia = login(personas["focal_point_georgia"])
+    assert training.title not in georgia.get("/monitoring/events/").content.decode()
+    assert georgia.get(f"/monitoring/events/{training.pk}/").status_code == 404
+    assert georgia.get(f"/monitoring/calendar/{training.pk}/").status_code == 404
+    month = georgia.get("/monitoring/calendar/", {"month": "2026-02"}).content.decode()
+    assert training.title not in month
+    secretariat = login(personas["secretariat_admin"])
+    assert training.title in secretariat.get("/monitoring/events/").content.decode()
+    assert secretariat.get(f"/monitoring/events/{training.pk}/").status_code == 200

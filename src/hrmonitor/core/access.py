@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from hrmonitor.core.models import ApiToken, Job, RoleAssignment, User
-    from hrmonitor.framework.models import DataValue, ImportBatch
+    from hrmonitor.framework.models import DataValue, Evidence, ImportBatch
+    from hrmonitor.monitoring.models import Event
     from hrmonitor.rights.models import Case
 
     AnyUser = User | AnonymousUser
@@ -181,6 +182,18 @@ def data_values_visible_to(user: AnyUser) -> QuerySet[DataValue]:
     return values.filter(public)
 
 
+def evidence_file_get_for_user(user: AnyUser, pk: int) -> Evidence:
+    """An evidence document with a file, if the user may see a value it proves (404 otherwise,
+    also when it exists: no existence leak)."""
+    from hrmonitor.framework.models import Evidence
+
+    visible = data_values_visible_to(user).values("evidence")
+    found = Evidence.objects.filter(pk=pk, pk__in=visible).exclude(file="").first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def data_value_get_for_user(user: AnyUser, pk: int, *, write: bool = False) -> DataValue:
     """The value if the user may see it (404 otherwise); with `write`, also the right to enter
     data for its country (403 otherwise)."""
@@ -273,3 +286,28 @@ def case_perm(user: AnyUser, permission: str, case: Case) -> bool:
     """Whether `user` holds a case permission (write, respond, analyse, export…) for `case`:
     in its country, and — for a documenter — for their own organisation's cases only."""
     return _case_allowed(user, permission, case)
+
+
+# --- Events of project monitoring -------------------------------------------------------------
+
+
+def events_visible_to(user: AnyUser) -> QuerySet[Event]:
+    """Public events for everyone; internal ones for those who record events: the Secretariat
+    all of them, a focal point those of their countries."""
+    from hrmonitor.monitoring.models import Event
+
+    scope = scope_for(user, Perm.MONITORING_EDIT)
+    if scope.everywhere:
+        return Event.objects.all()
+    if scope.country_ids:
+        ours = Event.objects.filter(countries__in=scope.country_ids).values("pk")
+        return Event.objects.filter(Q(is_public=True) | Q(pk__in=ours))
+    return Event.objects.filter(is_public=True)
+
+
+def event_visible(user: AnyUser, event: Event) -> bool:
+    """`events_visible_to` for one event already loaded (its countries prefetched)."""
+    if event.is_public:
+        return True
+    scope = scope_for(user, Perm.MONITORING_EDIT)
+    return scope.everywhere or bool(scope.country_ids & {c.pk for c in event.countries.all()})

@@ -10,7 +10,7 @@ from django.db.models import Count, Model, Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from hrmonitor.core import tabular
-from hrmonitor.core.models import Country, DemoDataset, Organisation, Region, SubRegion
+from hrmonitor.core.models import Country, DemoDataset, Organisation, Region, SubRegion, User
 
 
 def sub_regions_with_countries() -> QuerySet[SubRegion]:
@@ -41,6 +41,18 @@ def countries_by_any_name() -> dict[str, Country]:
             if name:
                 found.setdefault(tabular.name_key(str(name)), country)
     return found
+
+
+def users_holding(permission: str) -> QuerySet[User]:
+    """Active users with a role that holds `permission` (anywhere), by username."""
+    from hrmonitor.core.roles import roles_with
+
+    roles = roles_with(permission)
+    return (
+        User.objects.filter(is_active=True, role_assignments__role__in=roles)
+        .distinct()
+        .order_by("username")
+    )
 
 
 def sub_region_by_code(code: str) -> SubRegion | None:

@@ -43,7 +43,7 @@ from hrmonitor.framework import (
 from hrmonitor.framework import services as framework_services
 from hrmonitor.framework.computation import Computer
 from hrmonitor.framework.forms import EvidenceForm, ImportForm
-from hrmonitor.framework.models import DataValue, Evidence, Indicator
+from hrmonitor.framework.models import DataValue, Indicator
 from hrmonitor.framework.templatetags.framework_tags import indicator_value, input_value
 
 
@@ -335,11 +335,7 @@ def entry_submit(request: HttpRequest, place: str, period: str) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence document, for whoever may see its value (public once approved); always as
     a download. Uploaded files are never served from media/ directly."""
-    found = Evidence.objects.filter(pk=pk).exclude(file="").first()
-    if found is None:
-        raise Http404
-    if not access.data_values_visible_to(request.user).filter(evidence=found).exists():
-        raise Http404
+    found = access.evidence_file_get_for_user(request.user, pk)
     return FileResponse(
         found.file.open("rb"), as_attachment=True, filename=Path(found.file.name or "evidence").name
     )

@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -324,17 +323,6 @@ def _event_scope(user: Any) -> access.Scope:
     return access.scope_for(user, Perm.MONITORING_EDIT)
 
 
-def _visible(events: QuerySet[Event], scope: access.Scope) -> QuerySet[Event]:
-    """Public events, plus the internal ones of the caller's countries (all of them, region
-    included, for the Secretariat)."""
-    if scope.everywhere:
-        return events
-    if scope.country_ids:
-        in_scope = Event.objects.filter(countries__in=scope.country_ids).values("pk")
-        return events.filter(Q(is_public=True) | Q(pk__in=in_scope))
-    return events.filter(is_public=True)
-
-
 def _participants_out(summary: pure.Summary, *, community: bool) -> ParticipantsOut:
     return ParticipantsOut(
         source=summary.source,
@@ -373,15 +361,10 @@ def _one_event_out(event: Event, scope: access.Scope) -> EventOut:
     return _event_out(event, summary, community=scope.anywhere)
 
 
-def _event_for(event_id: int, scope: access.Scope) -> Event | None:
+def _event_for(event_id: int, user: Any) -> Event | None:
     """The event if the caller may see it: no difference between internal and missing."""
     found = selectors.event_by_pk(event_id)
-    if found is None:
-        return None
-    if not found.is_public and not scope.everywhere:
-        if not scope.country_ids & {c.pk for c in found.countries.all()}:
-            return None
-    return found
+    return found if found is not None and access.event_visible(user, found) else None
 
 
 @router.get(
@@ -391,7 +374,8 @@ def _event_for(event_id: int, scope: access.Scope) -> Event | None:
 )
 def events(request: HttpRequest, filters: Query[EventFilters]) -> Status[Any]:
     """Latest first. Without a token, public events only."""
-    scope = _event_scope(api_caller(request))
+    user = api_caller(request)
+    scope = _event_scope(user)
     try:
         rows = selectors.events_filtered(
             kind=_choice(
@@ -403,10 +387,10 @@ def events(request: HttpRequest, filters: Query[EventFilters]) -> Status[Any]:
             start=_date(filters.start),
             end=_date(filters.end),
             query=filters.q.strip(),
+            visible_to=user,
         )
     except (NotFound, BadRequest) as error:
         return _error(error)
-    rows = _visible(rows, scope)
     page = list(rows[_window(filters.offset, filters.limit)])
     summaries = selectors.participant_summaries(page)
     return Status(
@@ -424,8 +408,9 @@ def events(request: HttpRequest, filters: Query[EventFilters]) -> Status[Any]:
     summary="One event with its participant counts",
 )
 def event(request: HttpRequest, event_id: int) -> Status[Any]:
-    scope = _event_scope(api_caller(request))
-    found = _event_for(event_id, scope)
+    user = api_caller(request)
+    scope = _event_scope(user)
+    found = _event_for(event_id, user)
     if found is None:
         return Status(404, {"detail": _("Event not found.")})
     return Status(200, _one_event_out(found, scope))
@@ -514,7 +499,7 @@ def event_participants(request: HttpRequest, event_id: int, payload: CountsIn) -
     nothing changes."""
     user = _token_user(request)
     scope = _event_scope(user)
-    found = _event_for(event_id, scope)
+    found = _event_for(event_id, user)
     if found is None:
         return Status(404, {"detail": _("Event not found.")})
     counts = {

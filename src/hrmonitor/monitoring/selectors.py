@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from hrmonitor.core import access
 from hrmonitor.core.models import Country
 from hrmonitor.framework.models import Objective
 from hrmonitor.monitoring import participants as pure
@@ -71,10 +73,15 @@ def events_filtered(
     end: dt.date | None = None,
     query: str = "",
     public_only: bool = False,
+    visible_to: Any = None,
 ) -> QuerySet[Event]:
+    """Events by type, country, the period they overlap and a search; only public ones, or
+    (with `visible_to`) those the user may see (`access.events_visible_to`)."""
     found = events()
     if public_only:
         found = found.filter(is_public=True)
+    if visible_to is not None:
+        found = found.filter(pk__in=access.events_visible_to(visible_to).values("pk"))
     if kind:
         found = found.filter(kind=kind)
     if country is not None:
@@ -97,6 +104,15 @@ def event_by_pk(pk: int) -> Event | None:
             Prefetch("documents", queryset=EventDocument.objects.order_by("kind", "title")),
             Prefetch("reflections", queryset=Reflection.objects.select_related("document")),
         )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def document_by_pk(pk: int) -> EventDocument | None:
+    return (
+        EventDocument.objects.select_related("event")
+        .prefetch_related("event__countries")
         .filter(pk=pk)
         .first()
     )

@@ -127,9 +127,8 @@ def describe_events(user: Any, pks: list[int]) -> list[LineageItem]:
     """Events behind a number: public ones for everyone (their public page), every one for
     monitoring staff (the internal page)."""
     staff = access.has_perm(user, Perm.MONITORING_EDIT, anywhere=True)
-    found = selectors.events().filter(pk__in=pks).order_by("start_date")
-    if not staff:
-        found = found.filter(is_public=True)
+    visible = access.events_visible_to(user).values("pk")
+    found = selectors.events().filter(pk__in=pks).filter(pk__in=visible).order_by("start_date")
     items = []
     for event in found:
         place = ", ".join(c.name for c in event.countries.all()) or _("Regional")

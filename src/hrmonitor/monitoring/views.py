@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 
 from hrmonitor.core import access, tabular
 from hrmonitor.core import selectors as core_selectors
-from hrmonitor.core.models import Country, User
-from hrmonitor.core.roles import Perm, roles_with
+from hrmonitor.core.models import Country
+from hrmonitor.core.roles import Perm
 from hrmonitor.framework.exports import Table
 from hrmonitor.framework.views import _export
 from hrmonitor.monitoring import feedback as feedback_module
@@ -36,7 +36,7 @@ from hrmonitor.monitoring.forms import (
     WorkplanItemForm,
     WorkplanStatusForm,
 )
-from hrmonitor.monitoring.models import Event, EventDocument, Participant, WorkplanItem
+from hrmonitor.monitoring.models import Event, Participant, WorkplanItem
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -114,15 +114,6 @@ def workplan(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _staff_users() -> Any:
-    roles = roles_with(Perm.MONITORING_EDIT)
-    return (
-        User.objects.filter(is_active=True, role_assignments__role__in=roles)
-        .distinct()
-        .order_by("username")
-    )
-
-
 @login_required
 def workplan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if not access.has_perm(request.user, Perm.MONITORING_PLAN):
@@ -144,7 +135,11 @@ def workplan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "budget_currency": item.budget_currency,
             "grant_reference": item.grant_reference,
         }
-    form = WorkplanItemForm(request.POST or None, initial=initial, users=_staff_users())
+    form = WorkplanItemForm(
+        request.POST or None,
+        initial=initial,
+        users=core_selectors.users_holding(Perm.MONITORING_EDIT),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -229,7 +224,7 @@ def events(request: HttpRequest) -> HttpResponse:
     """Every event with its participant totals, filtered and searchable."""
     _require_staff(request)
     filters = _event_filters(request)
-    found = list(selectors.events_filtered(**filters)[:500])
+    found = list(selectors.events_filtered(**filters, visible_to=request.user)[:500])
     summaries = selectors.participant_summaries(found)
     totals = {
         "participants": sum(s.total or 0 for s in summaries.values()),
@@ -319,7 +314,7 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
     experts' reflections."""
     _require_staff(request)
     found = selectors.event_by_pk(pk)
-    if found is None:
+    if found is None or not access.event_visible(request.user, found):
         raise Http404
     summary = selectors.participant_summaries([found])[found.pk]
     can_edit = _can_edit(request, found)
@@ -467,11 +462,11 @@ def event_document_add(request: HttpRequest, pk: int) -> HttpResponse:
 def event_document(request: HttpRequest, pk: int) -> FileResponse:
     """A document of an event: public ones for everyone, others for monitoring staff; always
     as a download."""
-    document = EventDocument.objects.select_related("event").filter(pk=pk).first()
-    if document is None:
+    document = selectors.document_by_pk(pk)
+    if document is None or not access.event_visible(request.user, document.event):
         raise Http404
-    public = document.is_public and document.event.is_public
-    if not public and not access.has_perm(request.user, Perm.MONITORING_EDIT, anywhere=True):
+    staff = access.has_perm(request.user, Perm.MONITORING_EDIT, anywhere=True)
+    if not document.is_public and not staff:
         raise Http404
     return FileResponse(
         document.file.open("rb"),
@@ -484,7 +479,7 @@ def event_document(request: HttpRequest, pk: int) -> FileResponse:
 def events_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The events of the list's filters, with participant totals (never names)."""
     _require_staff(request)
-    found = list(selectors.events_filtered(**_event_filters(request)))
+    found = list(selectors.events_filtered(**_event_filters(request), visible_to=request.user))
     summaries = selectors.participant_summaries(found)
 
     def number(value: int | None) -> int | None:

@@ -117,7 +117,8 @@ def _today() -> dt.date:
 
 
 def _sees_internal_events(request: HttpRequest) -> bool:
-    """Staff: whoever may record events somewhere (the Secretariat, M&E, focal points)."""
+    """Staff (the Secretariat, M&E, focal points) get links to the internal pages and see the
+    internal events of `access.events_visible_to`."""
     return access.has_perm(request.user, Perm.MONITORING_EDIT, anywhere=True)
 
 
@@ -125,7 +126,7 @@ def _public_event_for(request: HttpRequest, pk: int) -> Event:
     """A public event for everyone; an internal one only for staff (404 for others, so that
     an internal event's existence does not leak)."""
     event = selectors.event_by_pk(pk)
-    if event is None or not (event.is_public or _sees_internal_events(request)):
+    if event is None or not access.event_visible(request.user, event):
         raise Http404
     return event
 
@@ -191,12 +192,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
             country=country,
             start=weeks_shown[0][0],
             end=weeks_shown[-1][-1],
-            public_only=not staff,
+            visible_to=request.user,
         ).order_by("start_date", "title")
     )
     upcoming = list(
         selectors.events_filtered(
-            kind=kind, country=country, start=today, public_only=not staff
+            kind=kind, country=country, start=today, visible_to=request.user
         ).order_by("start_date", "title")[:UPCOMING_COUNT]
     )
     in_month = [e for e in shown if overlaps(e, first, last)]
