@@ -3,43 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-ALLOWED_EVIDENCE_TYPES = {
-    ".pdf",
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".docx",
-    ".xlsx",
-    ".odt",
-    ".ods",
-    ".txt",
-    ".csv",
-}
+from hrmonitor.core.forms import check_evidence_upload, check_upload_size
 
-
-def check_upload_size(upload: Any) -> Any:
-    """Refuse an upload above HRMONITOR_MAX_UPLOAD_MB, saying the limit."""
-    if upload is not None and upload.size > settings.HRMONITOR_MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(
-            _("The file is larger than %(mb)d MB.")
-            % {"mb": settings.HRMONITOR_MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
-    return upload
-
-
-def check_evidence_upload(upload: Any) -> Any:
-    """An evidence document of any module: within the size limit and of an accepted type."""
-    if upload is None:
-        return None
-    check_upload_size(upload)
-    if not upload.name.lower().endswith(tuple(ALLOWED_EVIDENCE_TYPES)):
-        raise forms.ValidationError(
-            _("This type of file is not accepted. Use PDF, an image, or an office document.")
-        )
-    return upload
+# The upload checks are shared by every module (core.forms); importable from here too.
+__all__ = ["EvidenceForm", "check_evidence_upload", "check_upload_size"]
 
 
 class EvidenceForm(forms.Form):

@@ -9,26 +9,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hrmonitor.core.forms import bootstrap, check_evidence_upload, check_upload_size, date_input
 from hrmonitor.core.models import Country, Organisation, User
-from hrmonitor.framework.forms import check_evidence_upload, check_upload_size
 from hrmonitor.framework.models import Activity, Objective
 from hrmonitor.monitoring import participants as pure
 from hrmonitor.monitoring.models import Event, EventDocument, Participant, WorkplanItem
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _styled(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.CheckboxSelectMultiple):
-            continue
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
+DATE = date_input()
 
 
 class WorkplanItemForm(forms.Form):
@@ -70,7 +57,7 @@ class WorkplanItemForm(forms.Form):
         )
         self.fields["responsible"].queryset = users  # type: ignore[attr-defined]
         self.fields["countries"].queryset = Country.objects.order_by("name")  # type: ignore[attr-defined]
-        _styled(self)
+        bootstrap(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -91,7 +78,7 @@ class WorkplanStatusForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        bootstrap(self)
 
 
 class EventForm(forms.Form):
@@ -153,7 +140,7 @@ class EventForm(forms.Form):
         self.fields["objectives"].label_from_instance = (  # type: ignore[attr-defined]
             lambda o: f"{o.code} — {o.title[:80]}"
         )
-        _styled(self)
+        bootstrap(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -190,7 +177,7 @@ class CountsForm(forms.Form):
                 self.fields[name] = forms.IntegerField(label=label, min_value=0, required=False)
                 names.append(name)
             self.groups.append((str(title), names))
-        _styled(self)
+        bootstrap(self)
 
     def counts(self) -> dict[tuple[str, str], int]:
         found = {}
@@ -212,7 +199,7 @@ class ParticipantListForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        bootstrap(self)
 
     def clean_file(self) -> Any:
         upload = check_upload_size(self.cleaned_data.get("file"))
@@ -229,7 +216,7 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        bootstrap(self)
 
     def clean_file(self) -> Any:
         return check_evidence_upload(self.cleaned_data.get("file"))

@@ -6,8 +6,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hrmonitor.core.forms import bootstrap, check_evidence_upload
 from hrmonitor.core.models import Country
-from hrmonitor.framework.forms import check_evidence_upload
 from hrmonitor.policy.models import FundingSource, PolicyArea, ProgrammeArea
 
 
@@ -79,9 +79,7 @@ class StatusForm(_EvidenceForm):
                 labels.setdefault(code, area.status_label(code))
         self.status_labels = labels
         self.fields["status"].choices = [("", "—"), *labels.items()]  # type: ignore[attr-defined]
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        bootstrap(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -96,12 +94,6 @@ class StatusForm(_EvidenceForm):
                 },
             )
         return data
-
-
-def _styled(form: forms.Form) -> None:
-    for field in form.fields.values():
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs.setdefault("class", css)
 
 
 class FundingForm(_EvidenceForm):
@@ -151,7 +143,7 @@ class FundingForm(_EvidenceForm):
     def __init__(self, *args: Any, countries: QuerySet[Country], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].queryset = countries  # type: ignore[attr-defined]
-        _styled(self)
+        bootstrap(self)
 
 
 class ExchangeRateForm(forms.Form):
@@ -171,4 +163,4 @@ class ExchangeRateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        bootstrap(self)

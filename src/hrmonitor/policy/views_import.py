@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy, ngettext
 
 from hrmonitor.core import access
+from hrmonitor.core.forms import check_upload_size
 from hrmonitor.core.roles import Perm
 from hrmonitor.framework.exports import Table
-from hrmonitor.framework.forms import check_upload_size
 from hrmonitor.framework.views import _export
 from hrmonitor.policy import importing, selectors
 from hrmonitor.policy.models import FundingSource, ProgrammeArea

@@ -8,7 +8,6 @@ Forms only validate input and offer choices; who may do what is decided by the s
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -17,54 +16,30 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hrmonitor.core import access
+from hrmonitor.core import forms as core_forms
+from hrmonitor.core.forms import bootstrap, date_input
 from hrmonitor.core.models import Country, Organisation, User
 from hrmonitor.core.roles import Perm, Role, roles_with
-from hrmonitor.framework.forms import check_upload_size
 from hrmonitor.rights import codes
 from hrmonitor.rights.models import Case, CaseFile, Consent, LegalAnalysis, Response
 from hrmonitor.rights.services import CONSENT_TEXT_VERSION
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 # Evidence is documents, photos and voice recordings; anything else is refused before it is
 # read (DESIGN.md: uploads size-limited and type-checked).
-EVIDENCE_TYPES = frozenset(
-    {
-        ".pdf",
-        ".docx",
-        ".doc",
-        ".odt",
-        ".rtf",
-        ".txt",
-        ".xlsx",
-        ".ods",
-        ".csv",
-        ".png",
-        ".jpg",
-        ".jpeg",
-        ".heic",
-        ".webp",
-        ".mp3",
-        ".m4a",
-        ".ogg",
-        ".opus",
-        ".wav",
-        ".amr",
-    }
-)
-
-
-def _styled(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.CheckboxSelectMultiple):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-control")
+EVIDENCE_TYPES = core_forms.EVIDENCE_TYPES | {
+    ".doc",
+    ".rtf",
+    ".heic",
+    ".webp",
+    ".mp3",
+    ".m4a",
+    ".ogg",
+    ".opus",
+    ".wav",
+    ".amr",
+}
 
 
 def _yes_no(value: str) -> bool:
@@ -145,7 +120,7 @@ class CaseIntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Labels in the language of the request, not of the import.
         self.fields["key_groups"].choices = codes.choices("key_groups")  # type: ignore[attr-defined]
-        _styled(self)
+        bootstrap(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -255,7 +230,7 @@ class ActForm(forms.Form):
         self.fields["violations"].choices = codes.choices("violations")  # type: ignore[attr-defined]
         self.fields["perpetrator"].choices = codes.choices("perpetrators")  # type: ignore[attr-defined]
         self.fields["involvement"].choices = codes.choices("involvement")  # type: ignore[attr-defined]
-        _styled(self)
+        bootstrap(self)
 
 
 class AnalysisForm(forms.Form):
@@ -283,7 +258,7 @@ class AnalysisForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["rights"].choices = codes.article_choices()  # type: ignore[attr-defined]
-        _styled(self)
+        bootstrap(self)
 
     def rights_by_instrument(self) -> Iterator[tuple[str, list[Any]]]:
         """The rights checkboxes grouped by instrument ("ICCPR", "CRC"…), in code-list order."""
@@ -319,7 +294,7 @@ class ResponseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        bootstrap(self)
 
 
 class CloseForm(forms.Form):
@@ -330,7 +305,7 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        bootstrap(self)
 
 
 class ConsentWithdrawForm(forms.Form):
@@ -341,16 +316,15 @@ class ConsentWithdrawForm(forms.Form):
 
 
 def check_evidence_file(upload: Any) -> Any:
-    """Within the upload limit and of a type evidence comes in."""
-    check_upload_size(upload)
-    if Path(upload.name or "").suffix.lower() not in EVIDENCE_TYPES:
-        raise forms.ValidationError(
-            _(
-                "This type of file is not accepted. Use PDF, an image, an audio recording or an "
-                "office document."
-            )
-        )
-    return upload
+    """Within the upload limit and of a type evidence comes in (voice recordings included)."""
+    return core_forms.check_evidence_upload(
+        upload,
+        types=EVIDENCE_TYPES,
+        message=_(
+            "This type of file is not accepted. Use PDF, an image, an audio recording or an "
+            "office document."
+        ),
+    )
 
 
 class CaseFileForm(forms.Form):
@@ -365,7 +339,7 @@ class CaseFileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        bootstrap(self)
 
     def clean_file(self) -> Any:
         return check_evidence_file(self.cleaned_data["file"])

@@ -35,11 +35,11 @@ from django.views.decorators.http import require_http_methods
 
 from hrmonitor.core import access
 from hrmonitor.core import selectors as core_selectors
+from hrmonitor.core.forms import check_upload_size
 from hrmonitor.core.jobs import job_start
 from hrmonitor.core.models import Country, User
 from hrmonitor.core.roles import Perm
 from hrmonitor.framework import periods
-from hrmonitor.framework.forms import check_upload_size
 from hrmonitor.framework.periods import Period, PeriodType
 from hrmonitor.rights import importing, reports, selectors
 from hrmonitor.rights.models import Case
