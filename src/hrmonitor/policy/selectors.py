@@ -154,21 +154,10 @@ class ChangeReport:
     by_sub_region: list[tuple[SubRegion, int]]
 
 
-def changes_between(
-    date_from: dt.date,
-    date_to: dt.date,
-    *,
-    areas: list[PolicyArea] | None = None,
-    country: Country | None = None,
-) -> ChangeReport:
+def changes_between(date_from: dt.date, date_to: dt.date) -> ChangeReport:
     """The statuses that took effect after `date_from` and up to `date_to` (inclusive), each
-    with the status it replaced, and the number of changes per sub-region; optionally of some
-    areas or one country only. Three queries."""
+    with the status it replaced, and the number of changes per sub-region. Three queries."""
     found = _statuses().filter(valid_from__gt=date_from, valid_from__lte=date_to)
-    if areas is not None:
-        found = found.filter(area__in=areas)
-    if country is not None:
-        found = found.filter(country=country)
     changes = list(
         found.order_by("country__sub_region__order", "country__name", "area__order", "valid_from")
     )
