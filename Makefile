@@ -42,7 +42,14 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	cp node_modules/world-atlas/countries-50m.json node_modules/world-atlas/LICENSE $(VENDOR)/world-atlas/
+	node_modules/.bin/esbuild src/hrmonitor/clm/webform/main.js --bundle --format=esm --splitting \
+		--minify --log-level=warning --define:process.env.NODE_ENV='"production"' \
+		--define:__VUE_OPTIONS_API__=true --define:__VUE_PROD_DEVTOOLS__=false \
+		--define:__VUE_PROD_HYDRATION_MISMATCH_DETAILS__=false --outdir=$(VENDOR)/odk-web-forms
 	@touch $@
+# The CLM web form (above: esbuild) bundles ODK Web Forms and Vue with clm/webform/main.js; the
+# package inlines its CSS, fonts and WebAssembly; the map chunk loads only for map questions.
+$(VENDOR)/.installed: $(wildcard src/hrmonitor/clm/webform/*.js)
 
 assets: $(VENDOR)/.installed ## Install front-end packages from npm and copy them into static/vendor
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from hrmonitor.clm.api import router as clm_router
 from hrmonitor.core.api import router as core_router
 from hrmonitor.framework.api import router as framework_router
 from hrmonitor.index.api import router as index_router
@@ -22,6 +23,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("", core_router)
+api.add_router("/clm", clm_router)
 api.add_router("/framework", framework_router)
 api.add_router("/index", index_router)
 api.add_router("/monitoring", monitoring_router)

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from hrmonitor.clm.services import clm_output_indicators_load, default_forms_load
+from hrmonitor.clm.services_efficiency import pwid_estimates_load
 from hrmonitor.core.services import LoadReport, geography_load
 from hrmonitor.framework.services import framework_load, indicator_definitions_load
 from hrmonitor.monitoring.services import output_indicators_load
@@ -18,6 +20,9 @@ LOADERS: list[tuple[str, Callable[..., LoadReport]]] = [
     ("output indicators", output_indicators_load),
     ("policy areas", policy_areas_load),
     ("policy facts", policy_facts_load),
+    ("PWID estimates", pwid_estimates_load),
+    ("CLM output indicators", clm_output_indicators_load),
+    ("default CLM forms", default_forms_load),
 ]
 
 

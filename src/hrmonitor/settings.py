@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "hrmonitor.policy",
     "hrmonitor.monitoring",
     "hrmonitor.rights",
+    "hrmonitor.clm",
     "hrmonitor.portal",
 ]
 
@@ -113,7 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Each thread keeps its connection a minute: a new SQLite connection re-reads the schema,
+    # which cost more than the OpenRosa intake itself (bench/clm.py: 66 → 155 submissions/s).
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background jobs ------------------------------------------------------------------------
@@ -211,6 +214,15 @@ HRMONITOR_CASE_RETENTION_MONTHS = env_int("HRMONITOR_CASE_RETENTION_MONTHS", 24)
 HRMONITOR_KEYRING_PATH = Path(env_str("HRMONITOR_KEYRING_PATH", str(VAR_DIR / "keyring.json")))
 # Published case statistics show counts below this as "<N" (small-cell suppression).
 HRMONITOR_SUPPRESSION_THRESHOLD = env_int("HRMONITOR_SUPPRESSION_THRESHOLD", 5)
+
+# --- Community-led monitoring (ODK) -----------------------------------------------------------
+# The Digest realm ODK Collect signs with. Changing it invalidates every monitor's Digest hash
+# until they set their password again.
+HRMONITOR_OPENROSA_REALM = env_str("HRMONITOR_OPENROSA_REALM", "hrmonitor")
+# The largest submission one POST may carry (Collect splits bigger ones over several POSTs).
+HRMONITOR_OPENROSA_MAX_BYTES = env_int("HRMONITOR_OPENROSA_MAX_BYTES", 10_000_000)
+# Scorecards show no score for fewer respondents than this.
+HRMONITOR_CLM_MIN_RESPONDENTS = env_int("HRMONITOR_CLM_MIN_RESPONDENTS", 5)
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Password-reset and notification mail. The console backend prints mail to the server's output,

@@ -15,6 +15,8 @@ urlpatterns = [
     path("policy/", include("hrmonitor.policy.urls")),
     path("monitoring/", include("hrmonitor.monitoring.urls")),
     path("rights/", include("hrmonitor.rights.urls")),
+    path("clm/", include("hrmonitor.clm.urls")),
+    path("openrosa/", include("hrmonitor.clm.urls_openrosa")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -21,6 +21,7 @@ from hrmonitor.core.roles import MFA_REQUIRED_ROLES, Perm, Role, roles_with
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from hrmonitor.clm.models import Project, ServiceSite, Submission
     from hrmonitor.core.models import ApiToken, Job, RoleAssignment, User
     from hrmonitor.framework.models import DataValue, Evidence, ImportBatch
     from hrmonitor.monitoring.models import Event
@@ -311,3 +312,91 @@ def event_visible(user: AnyUser, event: Event) -> bool:
         return True
     scope = scope_for(user, Perm.MONITORING_EDIT)
     return scope.everywhere or bool(scope.country_ids & {c.pk for c in event.countries.all()})
+
+
+# --- Community-led monitoring --------------------------------------------------------------
+
+
+def clm_projects_for_submitter(user: AnyUser) -> QuerySet[Project]:
+    """The active projects whose forms `user` may download and fill: those they monitor for,
+    and every project of the countries where they run CLM (CLM_REVIEW)."""
+    from hrmonitor.clm.models import Project
+
+    active = Project.objects.filter(is_active=True)
+    if not user.is_authenticated:
+        return active.none()
+    scope = scope_for(user, Perm.CLM_REVIEW)
+    if scope.everywhere:
+        return active
+    condition = Q(monitors=user) if has_perm(user, Perm.CLM_SUBMIT, anywhere=True) else Q(pk=None)
+    if scope.country_ids:
+        condition |= Q(country_id__in=scope.country_ids)
+    return active.filter(pk__in=Project.objects.filter(condition).values("pk"))
+
+
+def clm_projects_visible_to(user: AnyUser) -> QuerySet[Project]:
+    """Projects shown in the CLM pages: all to the Secretariat, those of their countries to a
+    focal point, their own to a monitor."""
+    from hrmonitor.clm.models import Project
+
+    scope = scope_for(user, Perm.CLM_REVIEW)
+    if scope.everywhere:
+        return Project.objects.all()
+    if not user.is_authenticated:
+        return Project.objects.none()
+    condition = Q(monitors=user)
+    if scope.country_ids:
+        condition |= Q(country_id__in=scope.country_ids)
+    return Project.objects.filter(pk__in=Project.objects.filter(condition).values("pk"))
+
+
+def clm_project_get_for_user(user: AnyUser, pk: int, *, manage: bool = False) -> Project:
+    """A project the user sees; with `manage`, one whose app users and monitors they run."""
+    project = clm_projects_visible_to(user).filter(pk=pk).select_related("country").first()
+    if project is None:
+        raise Http404
+    if manage and not has_perm(user, Perm.CLM_REVIEW, project.country_id):
+        raise PermissionDenied
+    return project
+
+
+def clm_submissions_visible_to(user: AnyUser) -> QuerySet[Submission]:
+    """Submissions of the countries where the user runs CLM (the Secretariat: all, including
+    those no country could be given to), and those the user sent."""
+    from hrmonitor.clm.models import Submission
+
+    scope = scope_for(user, Perm.CLM_REVIEW)
+    if scope.everywhere:
+        return Submission.objects.all()
+    if not user.is_authenticated:
+        return Submission.objects.none()
+    condition = Q(submitted_by=user)
+    if scope.country_ids:
+        condition |= Q(country_id__in=scope.country_ids)
+    return Submission.objects.filter(condition)
+
+
+def clm_submission_get_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Submission:
+    submission = (
+        clm_submissions_visible_to(user)
+        .select_related("form", "site", "country", "project", "submitted_by", "app_user")
+        .filter(pk=pk)
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    if write and not has_perm(user, Perm.CLM_REVIEW, submission.country_id):
+        raise PermissionDenied
+    return submission
+
+
+def clm_site_get_for_user(user: AnyUser, pk: int, *, write: bool = False) -> ServiceSite:
+    """Sites are a public register of services; changing one needs CLM_REVIEW in its country."""
+    from hrmonitor.clm.models import ServiceSite
+
+    site = ServiceSite.objects.select_related("country", "operator").filter(pk=pk).first()
+    if site is None:
+        raise Http404
+    if write and not has_perm(user, Perm.CLM_REVIEW, site.country_id):
+        raise PermissionDenied
+    return site

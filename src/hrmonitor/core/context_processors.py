@@ -26,6 +26,10 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             "cases_write": has_perm(user, Perm.RIGHTS_WRITE_CASES, anywhere=True),
             "cases_export": has_perm(user, Perm.RIGHTS_EXPORT, anywhere=True),
             "case_findings": has_perm(user, Perm.RIGHTS_VIEW_STATISTICS, anywhere=True),
+            "clm": has_perm(user, Perm.CLM_SUBMIT, anywhere=True)
+            or has_perm(user, Perm.CLM_REVIEW, anywhere=True),
+            "clm_review": has_perm(user, Perm.CLM_REVIEW, anywhere=True),
+            "clm_manage": has_perm(user, Perm.CLM_MANAGE, anywhere=True),
             "admin": user.is_authenticated and user.is_staff,
         },
     }

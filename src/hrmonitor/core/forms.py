@@ -22,7 +22,7 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def bootstrap(form: forms.Form) -> None:
+def bootstrap(form: forms.BaseForm) -> None:
     """Give each widget of `form` its Bootstrap 5 class (unless it has one)."""
     for field in form.fields.values():
         widget = field.widget

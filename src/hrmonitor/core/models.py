@@ -17,6 +17,9 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
     )
+    # MD5(username:realm:password) for HTTP Digest authentication of ODK Collect over plain
+    # http (hrmonitor.clm.openrosa); kept in step with the password by `set_password`.
+    openrosa_ha1 = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -24,6 +27,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        from hrmonitor.clm.openrosa import digest_ha1
+
+        self.openrosa_ha1 = "" if raw_password is None else digest_ha1(self.username, raw_password)
 
 
 class Region(models.Model):

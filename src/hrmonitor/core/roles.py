@@ -59,6 +59,7 @@ class Perm:
     MONITORING_PLAN = "monitoring.plan"
     CLM_SUBMIT = "clm.submit"
     CLM_MANAGE = "clm.manage"
+    CLM_REVIEW = "clm.review"
     RIGHTS_READ_CASES = "rights.read_cases"
     RIGHTS_READ_PSEUDONYMISED = "rights.read_pseudonymised"
     RIGHTS_WRITE_CASES = "rights.write_cases"
@@ -94,6 +95,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     Perm.MONITORING_PLAN: frozenset(_ALL_STAFF),
     Perm.CLM_SUBMIT: frozenset({Role.COMMUNITY_MONITOR, Role.FOCAL_POINT}),
     Perm.CLM_MANAGE: frozenset(_ALL_STAFF),
+    # Running CLM in a country: sites, app users, reviewing submissions, escalations.
+    Perm.CLM_REVIEW: frozenset(_ALL_STAFF | {Role.FOCAL_POINT}),
     # Case data. Documenters: the cases of their own organisation in their country (the
     # organisation rule is applied by `access.cases_visible_to`); legal analysts and case
     # coordinators: every case of their countries. The regional analyst reads cases without

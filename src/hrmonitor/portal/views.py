@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hrmonitor.clm import scorecards as clm_scorecards
 from hrmonitor.core import access
 from hrmonitor.core import selectors as core_selectors
 from hrmonitor.core.models import SubRegion
@@ -162,5 +163,7 @@ def country(request: HttpRequest, iso2: str) -> HttpResponse:
             "case_summary": rights_selectors.country_case_summary(
                 country=country, today=today, threshold=rights_selectors.suppression_threshold()
             ),
+            "clm_summary": clm_scorecards.country_summary(country, today=today),
+            "clm_reader": clm_scorecards.clm_scorecards_allowed(request.user),
         },
     )
