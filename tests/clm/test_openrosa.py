@@ -395,3 +395,9 @@ def test_the_qr_code_carries_collect_settings(clm_setup):
     assert decoded["project"]["name"] == "Almaty CLM"
     svg = services.collect_qr_svg(settings_dict)
     assert svg.lstrip().startswith("<svg")
+
+
+def test_a_wrong_method_is_refused_with_the_openrosa_header(collect, clm_setup):
+    response = collect.request("GET", f"{base(clm_setup['project'])}/submission")
+    assert response.status_code == 405
+    assert response["X-OpenRosa-Version"] == "1.0"

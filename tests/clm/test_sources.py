@@ -117,3 +117,34 @@ def test_a_scorecard_aggregate_needs_five_respondents(clm_setup):
     assert value("SO3.O6", country("KZ"), "2026").value == Decimal("60.0")
     assert value("SO3.O6", None, "2026").value == Decimal("60.0")
     assert value("SO3.O6", country("GE"), "2026").value is None
+
+
+def test_countries_at_a_coverage_level_count_only_certain_levels(clm_setup):
+    from hrmonitor.framework import sources
+    from hrmonitor.framework.sources import SourceRequest
+
+    kz, ge = country("KZ"), country("GE")
+    for place in (kz, ge):
+        PwidEstimate.objects.filter(country=place).delete()
+    PwidEstimate.objects.create(country=kz, year=2024, low=10_000, high=10_000, source="test")
+    PwidEstimate.objects.create(country=ge, year=2024, low=5_000, high=20_000, source="test")
+    ServiceDelivery.objects.create(country=kz, year=2025, syringes=2_500_000, source="test")
+    ServiceDelivery.objects.create(country=ge, year=2025, syringes=2_000_000, source="test")
+    level = sources.get("clm.coverage_level")
+    indicator = Indicator.objects.get(code="SO1.O1")
+
+    def ask(place, level_name):  # type: ignore[no-untyped-def]
+        return level.function(
+            SourceRequest(  # type: ignore[union-attr]
+                indicator,
+                place,
+                parse_period("2025"),
+                params={"measure": "syringes", "level": level_name},
+            )
+        )
+
+    # Kazakhstan: 250 per person, high for certain; Georgia: 100 to 400, "medium to high".
+    assert ask(None, "high").value == Decimal(1)
+    assert ask(kz, "high").value == Decimal(1)
+    assert ask(ge, "high").value is None
+    assert ask(None, "medium").value == Decimal(0)

@@ -160,3 +160,21 @@ def test_the_access_check_of_the_script_tells_refusals_apart(client, clm_setup):
     refused = client.get(url.replace("submission", "formList"))
     assert refused.status_code == 403
     assert b"You are not a monitor of this project." in refused.content
+
+
+def test_the_service_worker_is_served_fresh_as_javascript(client, clm_setup):
+    """The worker that lets a form page visited once open again offline: public (it holds no
+    data), never kept by the HTTP cache, and registered by the page from its config."""
+    response = client.get("/clm/webform-sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert "no-cache" in response["Cache-Control"]
+    script = response.content.decode()
+    assert '"cache": "hrmonitor-webform-v1"' in script
+    assert '"formsPrefix": "/clm/forms/"' in script
+    assert '"openrosaPrefix": "/openrosa/"' in script
+    assert client.post("/clm/webform-sw.js").status_code == 405
+    client.force_login(clm_setup["monitor"])
+    config = config_of(client.get(page_url(clm_setup["form"], clm_setup["project"])))
+    assert config["swUrl"] == "/clm/webform-sw.js"
+    assert config["swScope"] == "/clm/forms/"

@@ -242,3 +242,67 @@ def test_a_russian_speaking_monitor_gets_the_russian_labels(page, webform):
     form.get_by_text("Были ли в наличии шприцы?").wait_for()
     assert form.get_by_text("Were syringes available?").count() == 0
     assert page.locator("html").get_attribute("lang") == "ru"
+
+
+def test_a_page_visited_once_opens_again_offline(page, webform, requests_seen):
+    """The service worker keeps the page, its form, media and scripts: a monitor who opened
+    the form once online reopens it without a connection, fills it, and it is sent later."""
+    problems = watch_console(page)
+    page.context.on("request", lambda request: requests_seen.append(request.url))  # + worker
+    open_form(page, webform)
+    page.locator(".odk-form").get_by_text("Almaty NSP", exact=True).wait_for()
+    scope = page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)")
+    assert scope == f"{page.base_url}/clm/forms/"
+    page.reload()
+    page.locator(".odk-form").get_by_text("Almaty NSP", exact=True).wait_for()
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    # The worker keeps the form page and nothing that is not the form's.
+    kept = page.evaluate(
+        """async () => {
+            const names = await caches.keys();
+            const cache = await caches.open('hrmonitor-webform-v1');
+            return [names, (await cache.keys()).map((r) => new URL(r.url).pathname)];
+        }"""
+    )
+    assert kept[0] == ["hrmonitor-webform-v1"]
+    fill_page = f"/clm/forms/{webform['form'].pk}/fill/{webform['project'].pk}/"
+    assert fill_page in kept[1]
+    assert not [path for path in kept[1] if "formList" in path or "submission" in path]
+
+    page.context.set_offline(True)
+    page.reload()
+    form = page.locator(".odk-form")
+    form.get_by_text("Service site", exact=True).wait_for()
+    form.get_by_text("Almaty NSP", exact=True).wait_for()  # sites.csv, from the cache
+    page.get_by_text("You are offline.").wait_for()
+    fill(page, "31")
+    page.get_by_role("button", name="Send", exact=True).click()
+    status = page.locator("#webform-status")
+    status.get_by_text("Saved on this device. It will be sent when you are back online.").wait_for()
+    page.get_by_text("Waiting to be sent: 1").wait_for()
+    assert Submission.objects.count() == 0
+
+    page.context.set_offline(False)
+    status.get_by_text("Sent.", exact=True).wait_for()
+    assert eventually(lambda: Submission.objects.count() == 1)
+    submission = Submission.objects.get()
+    assert submission.intake == Submission.Intake.ACCEPTED
+    assert str(submission.data["waited"]) == "31"
+    assert submission.submitted_by == webform["monitor"]
+    assert page.locator("#webform-queue").is_hidden()
+    assert requests_seen.outside() == []
+    assert problems == [], problems
+
+
+def test_the_worker_does_not_keep_a_sign_in_redirect_as_the_form(page, webform):
+    open_form(page, webform)
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()
+    page.locator(".odk-form").wait_for()
+    page.context.clear_cookies()  # signed out: the page now redirects to the sign-in page
+    page.reload()
+    page.wait_for_url("**/accounts/login/**")
+    page.context.set_offline(True)
+    # Offline, the last good copy of the form opens, not the sign-in page.
+    page.goto(f"{page.base_url}/clm/forms/{webform['form'].pk}/fill/{webform['project'].pk}/")
+    page.locator(".odk-form").get_by_text("Service site", exact=True).wait_for()

@@ -54,7 +54,8 @@ from hrmonitor.clm.xlsform import label_for
 from hrmonitor.core import access
 from hrmonitor.core import api as core_api
 from hrmonitor.core import selectors as core_selectors
-from hrmonitor.core.api import ErrorOut
+from hrmonitor.core.api import BadRequest, ErrorOut, NotFound
+from hrmonitor.core.api import problem as _error
 from hrmonitor.core.models import Country, User
 from hrmonitor.core.roles import Perm
 from hrmonitor.framework.periods import Period
@@ -82,27 +83,6 @@ DATE_HELP = "A date (YYYY-MM-DD)."
 PAGE_HELP = f"At most this many (1–{MAX_LIMIT})."
 OFFSET_HELP = "Skip this many (for the next page)."
 INTAKES = [INTAKE_CURRENT, INTAKE_REJECTED, INTAKE_ALL, *Submission.Intake.values]
-
-
-class NotFound(Exception):
-    """A filter or a reference names something that does not exist (or that the caller may
-    not see): answered 404 with `detail`."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-class BadRequest(Exception):
-    """A filter cannot be read: answered 400 with `detail`."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-def _error(error: NotFound | BadRequest) -> Status[Any]:
-    return Status(404 if isinstance(error, NotFound) else 400, {"detail": error.detail})
 
 
 def _caller(request: HttpRequest) -> User:

@@ -422,6 +422,7 @@ def submission_receive(
     app_user: AppUser | None = None,
     device_id: str = "",
     project_checked: bool = False,
+    retry: bool = False,
 ) -> Intake:
     """Receive one POST of a submission. Whatever arrives is kept: a submission that cannot be
     accepted is saved with its raw XML and the reason, and the client is told why (4xx).
@@ -477,6 +478,16 @@ def submission_receive(
             **keep,
         )
         return Intake(403, _("This form is closed and no longer accepts submissions."))
+    version = selectors.form_version(form, instance.version)
+    if version is not None:
+        # Most submissions are new: insert at once and let the unique constraint on accepted
+        # instance IDs say when it is not (no query before the insert).
+        try:
+            submission = _accept(xml, sha, instance, form, version, files, **keep)
+        except IntegrityError:
+            pass  # this instance ID was accepted before: a resubmission or a conflict
+        else:
+            return Intake(201, _("Submission received; thank you."), submission)
     existing = selectors.accepted_submission(instance.instance_id)
     if existing is not None:
         if existing.raw_sha256 != sha:
@@ -492,31 +503,25 @@ def submission_receive(
             return Intake(409, _("A different submission with this ID was received before."))
         _attachments_add(existing, files)
         return Intake(201, _("Already received; thank you."), existing)
-    version = selectors.form_version(form, instance.version)
-    if version is None:
-        _keep(
-            xml,
-            sha,
-            Submission.Intake.UNKNOWN_FORM,
-            f"version {instance.version} of {instance.form_id}",
-            instance=instance,
-            form=form,
-            **keep,
+    if version is not None and not retry:
+        # The earlier copy went away between the insert and the lookup: try once more.
+        return submission_receive(
+            xml=xml, files=files, project_checked=project_checked, retry=True, **keep
         )
-        return Intake(
-            404,
-            _(
-                "This server has no version %(version)s of “%(form)s”: update the "
-                "form on your phone."
-            )
-            % {"version": instance.version, "form": instance.form_id},
-        )
-    try:
-        submission = _accept(xml, sha, instance, form, version, files, **keep)
-    except IntegrityError:
-        # Another process accepted the same instance ID between our check and insert.
-        return submission_receive(xml=xml, files=files, project_checked=project_checked, **keep)
-    return Intake(201, _("Submission received; thank you."), submission)
+    _keep(
+        xml,
+        sha,
+        Submission.Intake.UNKNOWN_FORM,
+        f"version {instance.version} of {instance.form_id}",
+        instance=instance,
+        form=form,
+        **keep,
+    )
+    return Intake(
+        404,
+        _("This server has no version %(version)s of “%(form)s”: update the form on your phone.")
+        % {"version": instance.version, "form": instance.form_id},
+    )
 
 
 def _malformed_message(code: str) -> str:
@@ -554,8 +559,25 @@ def submission_keep_unreadable(
     return Intake(400, _malformed_message("no_xml_file"))
 
 
-@transaction.atomic
 def _accept(
+    xml: bytes,
+    sha: str,
+    instance: openrosa.Instance,
+    form: Form,
+    version: FormVersion,
+    files: Sequence[UploadedFile],
+    **keep: Any,
+) -> Submission:
+    """Save an accepted submission. A plain insert needs no transaction of its own (the
+    common case, and the fastest); an edit or attachments, or a caller's transaction (a
+    savepoint keeps it usable if the insert meets the unique constraint), get one."""
+    if instance.deprecated_id or files or transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return _insert(xml, sha, instance, form, version, files, **keep)
+    return _insert(xml, sha, instance, form, version, files, **keep)
+
+
+def _insert(
     xml: bytes,
     sha: str,
     instance: openrosa.Instance,

@@ -169,6 +169,39 @@ def coverage(request: SourceRequest) -> SourceResult:
     return SourceResult((Decimal(numerator) / denominator).quantize(Decimal("0.1")), lineage)
 
 
+@sources.register("clm.coverage_level", label=gettext_lazy("Countries at a coverage level"))
+def coverage_level(request: SourceRequest) -> SourceResult:
+    """`measure` ("syringes" or "oat") and `level` ("low", "medium" or "high", the
+    WHO/UNODC/UNAIDS levels): for the region, the number of countries whose coverage in the
+    period's last year is at that level for certain (the whole range of the estimate of people
+    who inject drugs gives the same level); for a country, 1 or 0 (none when its coverage is
+    unknown or its level uncertain)."""
+    attribute = _MEASURES.get(str(request.params.get("measure", "syringes")))
+    level = str(request.params.get("level", "high"))
+    if attribute is None:
+        return SourceResult(None, note=_("Unknown coverage measure."))
+    rows = _assessment(request, request.period.end.year)
+    if request.country is not None:
+        rows = [r for r in rows if r.country.pk == request.country.pk]
+    classified = [
+        r
+        for r in rows
+        if getattr(r.result, attribute).level is not None
+        and getattr(r.result, attribute).level.certain
+    ]
+    at_level = [r for r in classified if getattr(r.result, attribute).level.lowest == level]
+    lineage = tuple(
+        LineageRef("clm.ServiceDelivery", record.record.pk)
+        for r in at_level
+        for record in r.records
+    )
+    if request.country is not None and not classified:
+        return SourceResult(
+            None, note=_("The coverage of this country is unknown or its level uncertain.")
+        )
+    return SourceResult(Decimal(len(at_level)), lineage)
+
+
 @sources.register(
     "clm.countries_assessed", label=gettext_lazy("Countries with an efficiency assessment")
 )

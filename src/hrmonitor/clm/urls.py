@@ -33,6 +33,7 @@ urlpatterns = [
     path("form-versions/<int:pk>/<str:kind>/", views.form_version_file, name="form_version_file"),
     # The web form (fill in the browser, offline)
     path("forms/<int:pk>/fill/<int:project_id>/", views_webform.webform, name="webform"),
+    path("webform-sw.js", views_webform.webform_sw, name="webform_sw"),
     # Service sites
     path("sites/", views_sites.sites, name="sites"),
     path("sites/new/", views_sites.site_edit, name="site_new"),

@@ -220,8 +220,8 @@ def _token(request: HttpRequest) -> str | None:
     return request.resolver_match.kwargs.get("token") if request.resolver_match else None
 
 
-@require_http_methods(["GET", "HEAD"])
 @openrosa_view
+@require_http_methods(["GET", "HEAD"])
 def form_list(request: HttpRequest, sender: Sender, project: Project) -> HttpResponse:
     forms = selectors.forms_for_project(project)
     wanted = request.GET.get("formID")
@@ -261,8 +261,8 @@ def _project_form(project: Project, xml_form_id: str) -> Form:
     return form
 
 
-@require_http_methods(["GET", "HEAD"])
 @openrosa_view
+@require_http_methods(["GET", "HEAD"])
 def form_download(
     request: HttpRequest, sender: Sender, project: Project, xml_form_id: str
 ) -> HttpResponse:
@@ -287,8 +287,8 @@ def media_files(project: Project, form: Form) -> dict[str, tuple[bytes, str]]:
     return files
 
 
-@require_http_methods(["GET", "HEAD"])
 @openrosa_view
+@require_http_methods(["GET", "HEAD"])
 def form_manifest(
     request: HttpRequest, sender: Sender, project: Project, xml_form_id: str
 ) -> HttpResponse:
@@ -305,8 +305,8 @@ def form_manifest(
     return HttpResponse(openrosa.manifest_xml(entries), content_type=XML)
 
 
-@require_http_methods(["GET", "HEAD"])
 @openrosa_view
+@require_http_methods(["GET", "HEAD"])
 def form_media(
     request: HttpRequest, sender: Sender, project: Project, xml_form_id: str, name: str
 ) -> HttpResponse:
@@ -340,8 +340,8 @@ def _parts_as_received(request: HttpRequest) -> bytes:
     return b"\n".join(chunks) or b"(empty)"
 
 
-@require_http_methods(["HEAD", "POST"])
 @openrosa_view
+@require_http_methods(["HEAD", "POST"])
 def submission(request: HttpRequest, sender: Sender, project: Project) -> HttpResponse:
     if request.method == "HEAD":
         response = HttpResponse(status=204)

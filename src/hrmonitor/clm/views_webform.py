@@ -6,14 +6,19 @@ views_openrosa._authenticate)."""
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_GET
 
 from hrmonitor.clm.models import Form
 from hrmonitor.core import access
@@ -52,9 +57,36 @@ def webform(request: HttpRequest, pk: int, project_id: int) -> HttpResponse:
         "language": (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0],
         "csrfToken": get_token(request),
         "csrfCookieName": settings.CSRF_COOKIE_NAME,
+        "swUrl": reverse("clm:webform_sw"),
+        "swScope": reverse("clm:forms"),
     }
     return render(
         request,
         "clm/webform.html",
         {"form": form, "project": project, "config": config, "active": "forms"},
     )
+
+
+# The service worker keeps what a form page needs in this Cache Storage cache; a new name
+# (and so a new worker script) makes the browser drop the older caches of this prefix.
+WEBFORM_CACHE_PREFIX = "hrmonitor-webform-"
+WEBFORM_CACHE = f"{WEBFORM_CACHE_PREFIX}v1"
+
+
+@require_GET
+def webform_sw(request: HttpRequest) -> HttpResponse:
+    """The service worker of the web form pages (scope: the forms pages under /clm/forms/), so
+    that a form page visited once online opens again offline. Public: it holds no data."""
+    openrosa = reverse("openrosa:form_list", kwargs={"project_id": 1})
+    worker_settings = {
+        "cache": WEBFORM_CACHE,
+        "cachePrefix": WEBFORM_CACHE_PREFIX,
+        "formsPrefix": reverse("clm:forms"),
+        "openrosaPrefix": openrosa.removesuffix("projects/1/formList"),
+        "staticUrl": settings.STATIC_URL,
+    }
+    script = render_to_string("clm/webform_sw.js", {"settings_json": json.dumps(worker_settings)})
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    # The browser checks for a new worker at each visit; it must not keep an old one.
+    patch_cache_control(response, no_cache=True)
+    return response

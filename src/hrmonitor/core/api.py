@@ -45,6 +45,28 @@ class ErrorOut(Schema):
     detail: str
 
 
+class NotFound(Exception):
+    """A filter or a reference names something that does not exist (or that the caller may
+    not see): answered 404 with `detail`. Shared by the modules' routers."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class BadRequest(Exception):
+    """A filter cannot be read: answered 400 with `detail`."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def problem(error: NotFound | BadRequest) -> Status[Any]:
+    """The answer to a NotFound (404) or BadRequest (400): `{"detail": …}`."""
+    return Status(404 if isinstance(error, NotFound) else 400, {"detail": error.detail})
+
+
 router = Router(tags=["geography"])
 
 

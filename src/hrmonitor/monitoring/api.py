@@ -24,7 +24,8 @@ from pydantic import NonNegativeInt
 
 from hrmonitor.core import access
 from hrmonitor.core import selectors as core_selectors
-from hrmonitor.core.api import ErrorOut, api_caller
+from hrmonitor.core.api import BadRequest, ErrorOut, NotFound, api_caller
+from hrmonitor.core.api import problem as _error
 from hrmonitor.core.models import Country
 from hrmonitor.core.roles import Perm
 from hrmonitor.framework import selectors as framework_selectors
@@ -39,26 +40,6 @@ router = Router(tags=["monitoring"])
 MAX_LIMIT = 1000
 COUNTRY_HELP = "ISO 3166-1 alpha-2 code of a country of the network, e.g. KG."
 DATE_HELP = "A date (YYYY-MM-DD)."
-
-
-class NotFound(Exception):
-    """A filter or a reference names something that does not exist: answered 404."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-class BadRequest(Exception):
-    """A filter cannot be read: answered 400 with `detail`."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-def _error(error: NotFound | BadRequest) -> Status[Any]:
-    return Status(404 if isinstance(error, NotFound) else 400, {"detail": error.detail})
 
 
 def _token_user(request: HttpRequest) -> Any:

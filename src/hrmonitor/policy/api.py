@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from hrmonitor.core import selectors as core_selectors
-from hrmonitor.core.api import ErrorOut
+from hrmonitor.core.api import BadRequest, ErrorOut, NotFound
+from hrmonitor.core.api import problem as _error
 from hrmonitor.core.models import Country
 from hrmonitor.policy import funding, selectors
 from hrmonitor.policy.models import FundingRecord, FundingSource, PolicyArea, PolicyStatus
@@ -26,22 +27,6 @@ router = Router(tags=["policy"])
 MAX_LIMIT = 5000
 SHARE_PLACES = Decimal("0.0001")
 COUNTRY_HELP = "ISO 3166-1 alpha-2 code of a country of the network, e.g. KZ."
-
-
-class NotFound(Exception):
-    """A filter names something that does not exist: answered 404 with `detail`."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-class BadRequest(Exception):
-    """A filter cannot be read: answered 400 with `detail`."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
 
 def _country(iso2: str) -> Country | None:
@@ -85,10 +70,6 @@ def _source_category(code: str) -> str:
 def _window(offset: int, limit: int) -> slice:
     offset = max(0, offset)
     return slice(offset, offset + max(1, min(limit, MAX_LIMIT)))
-
-
-def _error(error: NotFound | BadRequest) -> Status[Any]:
-    return Status(404 if isinstance(error, NotFound) else 400, {"detail": error.detail})
 
 
 # --- Policy areas ----------------------------------------------------------------------------

@@ -118,7 +118,8 @@ async function checkAccess(url) {
   if (page.type === "opaqueredirect") {
     return text("signedOut");
   }
-  const response = await fetchWithin(url.replace(/submission$/, "formList"));
+  // "no-store": the service worker leaves this to the network, never answers from its cache.
+  const response = await fetchWithin(url.replace(/submission$/, "formList"), { cache: "no-store" });
   return response.ok ? null : await serverMessage(response);
 }
 
@@ -247,6 +248,25 @@ async function start() {
   app.mount(ui.app);
 }
 
+// --- Opening again offline -------------------------------------------------------------------
+
+// The service worker (config.swUrl) keeps this page, its form and scripts, so that the page
+// opens without a connection next time. A page it did not control yet (the first visit) asks
+// it to store what the page already loaded.
+async function keepForOffline() {
+  if (!("serviceWorker" in navigator) || !config.swUrl) return;
+  try {
+    await navigator.serviceWorker.register(config.swUrl, { scope: config.swScope });
+    if (navigator.serviceWorker.controller) return;
+    const registration = await navigator.serviceWorker.ready;
+    const page = new URL(config.pageUrl, location.href).href;
+    const loaded = performance.getEntriesByType("resource").map((entry) => entry.name);
+    registration.active?.postMessage({ type: "store", page, urls: [page, ...loaded] });
+  } catch {
+    // No worker (offline now, private browsing, an old browser): the page still works.
+  }
+}
+
 function showConnection() {
   ui.offline.hidden = navigator.onLine;
 }
@@ -260,4 +280,7 @@ ui.sendNow.addEventListener("click", () => flush());
 
 showConnection();
 // The form first, then what waits from earlier visits.
-start().finally(() => showQueueCount().then(flush));
+start().finally(() => {
+  showQueueCount().then(flush);
+  keepForOffline();
+});

@@ -23,3 +23,20 @@ document.addEventListener("click", function (event) {
   });
   button.setAttribute("aria-expanded", open ? "true" : "false");
 });
+
+// Signing out forgets the pages the CLM web form kept for offline use: on a shared device the
+// next monitor must not open the previous one's form (their queued answers stay, each tied to
+// its own account, and are sent only with that account's session). The sign-out waits for the
+// caches to be deleted (at most one second).
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.action || form.action.indexOf("/accounts/logout/") === -1 || !window.caches) return;
+  event.preventDefault();
+  var cleared = caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf("hrmonitor-webform-") === 0;
+    }).map(function (name) { return caches.delete(name); }));
+  });
+  var waited = new Promise(function (resolve) { setTimeout(resolve, 1000); });
+  Promise.race([cleared, waited]).catch(function () {}).then(function () { form.submit(); });
+});
