@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from factories import country
-from hrmonitor.clm import scorecards
 from hrmonitor.clm.models import Escalation, ServiceSite, SiteKind
 from hrmonitor.clm.services_escalations import escalation_save
+from hrmonitor.core import access
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +185,7 @@ def test_each_focal_point_sees_their_countrys_escalations(personas, login, kz_is
     assert kz_issue.title in kz and ge_issue.title not in kz
     admin = login(personas["secretariat_admin"]).get("/clm/escalations/").content.decode()
     assert kz_issue.title in admin and ge_issue.title in admin
-    visible = scorecards.clm_escalations_visible_to(personas["focal_point_georgia"])
+    visible = access.clm_escalations_visible_to(personas["focal_point_georgia"])
     assert list(visible) == [ge_issue]
 
 

@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -43,8 +43,6 @@ from hrmonitor.clm.forms_submissions import INTAKE_ALL, INTAKE_CURRENT, INTAKE_R
 from hrmonitor.clm.models import (
     Escalation,
     Form,
-    Project,
-    ScoreItem,
     Service,
     ServiceSite,
     SiteKind,
@@ -94,7 +92,7 @@ def _caller(request: HttpRequest) -> User:
 def _participant(request: HttpRequest) -> User:
     """The caller, if they take part in CLM somewhere (as monitor or reviewer); else 403."""
     user = _caller(request)
-    if not reads.clm_scorecards_allowed(user):
+    if not access.clm_participant(user):
         raise HttpError(403, _("Your account takes no part in community-led monitoring."))
     return user
 
@@ -363,31 +361,6 @@ class FormDetailOut(FormOut):
     scorecard: list[ScoreItemOut] = Field(description="How the form's answers are scored.")
 
 
-def _forms_visible(user: User) -> QuerySet[Form]:
-    """Every form for those who run CLM; the forms of their projects for monitors."""
-    if access.has_perm(user, Perm.CLM_REVIEW, anywhere=True):
-        return Form.objects.all()
-    projects = selectors.projects_for_submitter(user)
-    return Form.objects.filter(pk__in=Form.objects.filter(projects__in=projects).values("pk"))
-
-
-def _forms_query(forms: QuerySet[Form], *, fields: bool) -> QuerySet[Form]:
-    deferred = ["current_version__source", "current_version__xform"]
-    if not fields:
-        deferred.append("current_version__fields")
-    return (
-        forms.select_related("current_version")
-        .defer(*deferred)
-        .prefetch_related(
-            Prefetch(
-                "projects", queryset=Project.objects.select_related("country").order_by("name")
-            )
-        )
-        .annotate(scored=Exists(ScoreItem.objects.filter(form_id=OuterRef("pk"))))
-        .order_by("title", "pk")
-    )
-
-
 def _form_fields(form: Form) -> dict[str, Any]:
     version = form.current_version
     return {
@@ -414,7 +387,7 @@ def _form_fields(form: Form) -> dict[str, Any]:
 def forms(request: HttpRequest) -> Status[Any]:
     """Those who run CLM see every form; monitors the forms of their projects."""
     user = _participant(request)
-    rows = _forms_query(_forms_visible(user), fields=False)
+    rows = selectors.forms_with_versions(access.clm_forms_visible_to(user), fields=False)
     return Status(200, [FormOut(**_form_fields(f)) for f in rows])
 
 
@@ -427,7 +400,7 @@ def form(request: HttpRequest, xml_form_id: str) -> Status[Any]:
     """Labels in every language of the form, and in the request's language."""
     user = _participant(request)
     found = (
-        _forms_query(_forms_visible(user), fields=True)
+        selectors.forms_with_versions(access.clm_forms_visible_to(user), fields=True)
         .filter(xml_form_id=xml_form_id)
         .prefetch_related("score_items")
         .first()
@@ -596,13 +569,8 @@ def _filter_form(user: User, visible: QuerySet[Submission], xml_form_id: str) ->
     """The form of the filter among those the caller may see (or has submissions of)."""
     if not xml_form_id:
         return None
-    found = (
-        Form.objects.filter(
-            Q(pk__in=_forms_visible(user).values("pk")) | Q(pk__in=visible.values("form_id"))
-        )
-        .filter(xml_form_id=xml_form_id)
-        .values_list("pk", flat=True)
-        .first()
+    found = selectors.form_pk_among(
+        access.clm_forms_visible_to(user), visible.values("form_id"), xml_form_id
     )
     if found is None:
         raise NotFound(_("Form not found."))
@@ -947,7 +915,7 @@ class EscalationPage(Schema):
 def escalations(request: HttpRequest, filters: Query[EscalationFilters]) -> Status[Any]:
     """Latest first: the Secretariat sees every country's, a focal point their countries'."""
     user = _reviewer(request)
-    found = reads.clm_escalations_visible_to(user)
+    found = access.clm_escalations_visible_to(user)
     try:
         country = _country(filters.country)
         status = _status(filters.status, Escalation.Status.values)

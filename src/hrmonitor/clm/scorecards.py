@@ -3,9 +3,8 @@ of one form, restricted to a site, a country and a period by interview date), sc
 pure `clm.scoring`, and dressed for the pages (labels in the reader's language, colours with a
 text label, a trend per quarter, comparison tables of sites and countries).
 
-Also here, until they move to `core.access`: who may see scorecards and escalations
-(`clm_scorecards_allowed`, `clm_escalations_visible_to`, `clm_escalation_get_for_user`), and
-`country_summary` for the public country profile.
+Also here: `country_summary` for the public country profile. Who may see scorecards and
+escalations is decided in `core.access` (`clm_participant`, `clm_escalations_visible_to`).
 
 Periods are framework period keys (`2026`, `2026Q3`, `2026-07`, a range of days). The default
 is the last four quarters up to today (a range from the first day of the quarter three quarters
@@ -23,9 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -33,15 +30,13 @@ from django.utils.translation import gettext as _
 from hrmonitor.clm import scoring, selectors
 from hrmonitor.clm.models import Dimension, Escalation, Form, ScoreItem, ServiceSite, Submission
 from hrmonitor.clm.xlsform import label_for
-from hrmonitor.core import access
 from hrmonitor.core.models import Country
-from hrmonitor.core.roles import Perm
 from hrmonitor.core.services import read_yaml
 from hrmonitor.framework import periods
 from hrmonitor.framework.periods import Period, PeriodType
 
 if TYPE_CHECKING:
-    from hrmonitor.core.access import AnyUser
+    pass
 
 DEFAULT_MIN_RESPONDENTS = 5
 TREND_QUARTERS = 8
@@ -60,35 +55,6 @@ def min_respondents() -> int:
     """The fewest respondents an item or dimension needs for a score
     (HRMONITOR_CLM_MIN_RESPONDENTS, 5 by default)."""
     return max(int(getattr(settings, "HRMONITOR_CLM_MIN_RESPONDENTS", DEFAULT_MIN_RESPONDENTS)), 1)
-
-
-# --- Who may see what --------------------------------------------------------------------------
-
-
-def clm_scorecards_allowed(user: AnyUser) -> bool:
-    """Scorecards are aggregates under the minimum-respondents rule: any signed-in user who
-    takes part in CLM somewhere (CLM_SUBMIT or CLM_REVIEW) may read every scorecard."""
-    return access.has_perm(user, Perm.CLM_SUBMIT, anywhere=True) or access.has_perm(
-        user, Perm.CLM_REVIEW, anywhere=True
-    )
-
-
-def clm_escalations_visible_to(user: AnyUser) -> QuerySet[Escalation]:
-    """Escalations of the countries where the user runs CLM (CLM_REVIEW): the Secretariat all,
-    a focal point those of their countries, nobody else any."""
-    escalations = Escalation.objects.select_related("country", "site", "form")
-    return access.scope_for(user, Perm.CLM_REVIEW).filter(escalations)
-
-
-def clm_escalation_get_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Escalation:
-    """An escalation the user may see (404 otherwise, also when it exists: no existence leak);
-    with `write`, also the right to change it in its country (403 otherwise)."""
-    escalation = clm_escalations_visible_to(user).filter(pk=pk).first()
-    if escalation is None:
-        raise Http404
-    if write and not access.has_perm(user, Perm.CLM_REVIEW, escalation.country_id):
-        raise PermissionDenied
-    return escalation
 
 
 # --- Periods ----------------------------------------------------------------------------------

@@ -11,18 +11,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from hrmonitor.clm.models import (
     Form,
     FormVersion,
     Project,
+    ScoreItem,
     ServiceSite,
     Submission,
 )
 from hrmonitor.clm.xlsform import BINARY_TYPES
 from hrmonitor.core import access
 from hrmonitor.core.models import User
+from hrmonitor.core.roles import Role
 
 # The choice list of service sites that forms use with `select_one_from_file sites.csv`; the
 # server writes it from the site register, so a new site reaches phones at the next update.
@@ -80,6 +82,45 @@ def site_key(code: str) -> tuple[int, int] | None:
 
 def projects_for_submitter(user: User) -> QuerySet[Project]:
     return access.clm_projects_for_submitter(user)
+
+
+def forms_with_versions(forms: QuerySet[Form], *, fields: bool) -> QuerySet[Form]:
+    """`forms` with their current version (its questions only when `fields`), projects and
+    whether they are scored, for listing; a fixed number of queries."""
+    deferred = ["current_version__source", "current_version__xform"]
+    if not fields:
+        deferred.append("current_version__fields")
+    return (
+        forms.select_related("current_version")
+        .defer(*deferred)
+        .prefetch_related(
+            Prefetch(
+                "projects", queryset=Project.objects.select_related("country").order_by("name")
+            )
+        )
+        .annotate(scored=Exists(ScoreItem.objects.filter(form_id=OuterRef("pk"))))
+        .order_by("title", "pk")
+    )
+
+
+def form_pk_among(forms: QuerySet[Form], also: QuerySet[Any], xml_form_id: str) -> int | None:
+    """The id of the form `xml_form_id` among `forms` or the form ids `also` lists."""
+    return (
+        Form.objects.filter(Q(pk__in=forms.values("pk")) | Q(pk__in=also))
+        .filter(xml_form_id=xml_form_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def monitor_candidates(project: Project) -> QuerySet[User]:
+    """Users who may be a project's monitors: community monitors and focal points of its
+    country (any country for a regional project), and its current monitors."""
+    roles = [Role.COMMUNITY_MONITOR, Role.FOCAL_POINT]
+    users = User.objects.filter(is_active=True, role_assignments__role__in=roles)
+    if project.country_id:
+        users = users.filter(role_assignments__country_id=project.country_id)
+    return (users | project.monitors.all()).distinct().order_by("username")
 
 
 def forms_for_project(project: Project, *, downloadable: bool = True) -> QuerySet[Form]:

@@ -13,9 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
 from hrmonitor.clm import efficiency as eff
 from hrmonitor.clm.models import PwidEstimate, ServiceDelivery, ServiceSite
@@ -28,28 +26,11 @@ if TYPE_CHECKING:
     from hrmonitor.core.access import AnyUser
 
 
-def deliveries_visible_to(user: AnyUser) -> QuerySet[ServiceDelivery]:
-    """The records of the countries where `user` runs CLM, with their country and site."""
-    scope = access.scope_for(user, Perm.CLM_REVIEW)
-    records = ServiceDelivery.objects.select_related("country", "site")
-    return scope.filter(records)
-
-
-def delivery_get_for_user(user: AnyUser, pk: int, *, write: bool = False) -> ServiceDelivery:
-    """A record the user may see (404 otherwise, also when it exists elsewhere); with `write`,
-    one they may change (403 otherwise: a record they see is one they may change today, but
-    the check stays here should reading ever widen)."""
-    record = deliveries_visible_to(user).filter(pk=pk).first()
-    if record is None:
-        raise Http404
-    if write and not access.has_perm(user, Perm.CLM_REVIEW, record.country_id):
-        raise PermissionDenied
-    return record
-
-
 def delivery_years(user: AnyUser) -> list[int]:
     """The years with records the user sees, latest first."""
-    years = deliveries_visible_to(user).order_by().values_list("year", flat=True).distinct()
+    years = (
+        access.clm_deliveries_visible_to(user).order_by().values_list("year", flat=True).distinct()
+    )
     return sorted(set(years), reverse=True)
 
 
@@ -69,7 +50,7 @@ def sites_for_entry(user: AnyUser) -> QuerySet[ServiceSite]:
 
 def countries_with_records(user: AnyUser) -> QuerySet[Country]:
     """The countries of the records the user sees (choices of the report)."""
-    ids = deliveries_visible_to(user).order_by().values("country_id")
+    ids = access.clm_deliveries_visible_to(user).order_by().values("country_id")
     return Country.objects.filter(pk__in=ids).order_by("name")
 
 
@@ -118,7 +99,7 @@ def assessment(
     """The efficiency assessment of `year` for the countries the user sees (of `countries`,
     when given), ordered by country name. Three queries whatever the number of records:
     records, estimates, exchange rates."""
-    records_qs = deliveries_visible_to(user).filter(year=year)
+    records_qs = access.clm_deliveries_visible_to(user).filter(year=year)
     if countries is not None:
         records_qs = records_qs.filter(country_id__in=countries)
     return assessment_of(records_qs)

@@ -118,7 +118,10 @@ def _inherit_default_scoring(form: Form, converted: Converted) -> None:
     default forms' mapping whose question the new form asks, with the same answers, applies.
     The Secretariat can change it afterwards."""
     path = DEFAULT_FORMS_DIR / "scoring.yaml"
-    if not path.exists() or form.xml_form_id in read_yaml(path).get("forms", {}):
+    if not path.exists():
+        return
+    shipped = read_yaml(path).get("forms", {})
+    if form.xml_form_id in shipped:
         return
     choices = {
         f["path"]: {c["name"] for c in f.get("choices", [])}
@@ -126,7 +129,7 @@ def _inherit_default_scoring(form: Form, converted: Converted) -> None:
         if f["type"] == "select one" and not f.get("repeat")
     }
     items: dict[str, dict[str, Any]] = {}
-    for mapping in read_yaml(path).get("forms", {}).values():
+    for mapping in shipped.values():
         for item in mapping.get("items", []):
             scores = {str(k): v for k, v in item["scores"].items()}
             if item["question"] in choices and set(scores) <= choices[item["question"]]:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from hrmonitor.clm import selectors
 from hrmonitor.clm.models import ServiceSite
+from hrmonitor.core import access
 from hrmonitor.framework import sources
 from hrmonitor.framework.sources import LineageItem, LineageRef, SourceRequest, SourceResult
 
@@ -227,10 +228,9 @@ def countries_assessed(request: SourceRequest) -> SourceResult:
 @sources.register_lineage("clm.ServiceDelivery")
 def describe_deliveries(user: Any, pks: list[int]) -> list[LineageItem]:
     """Service delivery records behind a coverage figure, as far as the user may see them."""
-    from hrmonitor.clm import selectors_efficiency
 
     records = (
-        selectors_efficiency.deliveries_visible_to(user)
+        access.clm_deliveries_visible_to(user)
         .filter(pk__in=pks)
         .select_related("country", "site")
         .order_by("country__name", "site__name")

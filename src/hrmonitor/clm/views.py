@@ -31,17 +31,12 @@ from hrmonitor.clm.forms import (
 from hrmonitor.clm.models import AppUser, Dimension, Form, FormVersion, Project, ServiceSite
 from hrmonitor.clm.xlsform import XLSFormError, label_for, markdown_to_xlsx
 from hrmonitor.core import access
-from hrmonitor.core.models import User
-from hrmonitor.core.roles import Perm, Role
+from hrmonitor.core.roles import Perm
 
 
 def require_clm(request: HttpRequest) -> None:
     """CLM pages are for monitors, focal points and the Secretariat."""
-    user = request.user
-    if not (
-        access.has_perm(user, Perm.CLM_SUBMIT, anywhere=True)
-        or access.has_perm(user, Perm.CLM_REVIEW, anywhere=True)
-    ):
+    if not access.clm_participant(request.user):
         raise PermissionDenied
 
 
@@ -119,16 +114,6 @@ def projects(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _candidates(project: Project) -> Any:
-    """Users who may be a project's monitors: community monitors and focal points of its
-    country (any country for a regional project)."""
-    roles = [Role.COMMUNITY_MONITOR, Role.FOCAL_POINT]
-    users = User.objects.filter(is_active=True, role_assignments__role__in=roles)
-    if project.country_id:
-        users = users.filter(role_assignments__country_id=project.country_id)
-    return (users | project.monitors.all()).distinct().order_by("username")
-
-
 @login_required
 def project(request: HttpRequest, pk: int) -> HttpResponse:
     require_clm(request)
@@ -138,7 +123,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
     if may_manage:
         monitors_form = MonitorsForm(
             request.POST or None,
-            candidates=_candidates(item),
+            candidates=selectors.monitor_candidates(item),
             initial={"monitors": item.monitors.all()},
         )
         if request.method == "POST" and monitors_form.is_valid():
@@ -233,18 +218,11 @@ def app_user_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Forms ----------------------------------------------------------------------------------
 
 
-def _forms_visible(request: HttpRequest) -> Any:
-    if access.has_perm(request.user, Perm.CLM_REVIEW, anywhere=True):
-        return Form.objects.all()
-    projects_ = selectors.projects_for_submitter(request.user)  # type: ignore[arg-type]
-    return Form.objects.filter(projects__in=projects_).distinct()
-
-
 @login_required
 def forms(request: HttpRequest) -> HttpResponse:
     require_clm(request)
     rows = (
-        _forms_visible(request)
+        access.clm_forms_visible_to(request.user)
         .select_related("current_version")
         .prefetch_related("projects")
         .annotate(
@@ -318,7 +296,12 @@ def form_upload(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 def _form_get(request: HttpRequest, pk: int) -> Form:
-    form = _forms_visible(request).filter(pk=pk).select_related("current_version").first()
+    form = (
+        access.clm_forms_visible_to(request.user)
+        .filter(pk=pk)
+        .select_related("current_version")
+        .first()
+    )
     if form is None:
         raise Http404
     return form

@@ -222,7 +222,7 @@ def _records_table(year: int, rows: list[CountryRow]) -> Table:
 def delivery_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Enter a record, or change one (`pk`), for a country where the user runs CLM."""
     user = _require_reviewer(request)
-    record = selectors.delivery_get_for_user(user, pk, write=True) if pk is not None else None
+    record = access.clm_delivery_get_for_user(user, pk, write=True) if pk is not None else None
     initial: dict[str, Any] = {}
     if record is not None:
         initial = {

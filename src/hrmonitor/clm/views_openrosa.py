@@ -29,7 +29,6 @@ from hrmonitor.clm import intake_cache, openrosa, selectors, services
 from hrmonitor.clm.models import AppUser, Form, FormMedia, Project
 from hrmonitor.core import access
 from hrmonitor.core.models import User
-from hrmonitor.core.roles import Perm
 
 XML = "text/xml; charset=utf-8"
 
@@ -68,10 +67,7 @@ def _challenge(*, stale: bool = False) -> HttpResponse:
 
 
 def _may_use_openrosa(user: User) -> bool:
-    return user.is_active and (
-        access.has_perm(user, Perm.CLM_SUBMIT, anywhere=True)
-        or access.has_perm(user, Perm.CLM_REVIEW, anywhere=True)
-    )
+    return user.is_active and access.clm_participant(user)
 
 
 def _account(username: str) -> User | None:

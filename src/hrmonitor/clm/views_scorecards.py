@@ -40,7 +40,7 @@ TITLE_QUESTION_CHARS = 120
 
 
 def _require_scorecards(request: HttpRequest) -> None:
-    if not reads.clm_scorecards_allowed(request.user):
+    if not access.clm_participant(request.user):
         raise PermissionDenied
 
 
@@ -136,7 +136,7 @@ def site_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     escalations = (
         [
             (e, reads.escalation_overdue(e, today))
-            for e in reads.clm_escalations_visible_to(request.user).filter(site=site)
+            for e in access.clm_escalations_visible_to(request.user).filter(site=site)
         ]
         if can_raise
         else []
@@ -194,7 +194,7 @@ def escalations(request: HttpRequest) -> HttpResponse:
     overdue ones marked."""
     _require_review(request)
     today = timezone.localdate()
-    visible = reads.clm_escalations_visible_to(request.user)
+    visible = access.clm_escalations_visible_to(request.user)
     sites = ServiceSite.objects.filter(pk__in=visible.values("site")).order_by("name")
     filters = EscalationFilter(request.GET, countries=_review_countries(request), sites=sites)
     found = visible
@@ -301,7 +301,7 @@ def escalation_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
     """Raise a new issue (prefilled from a scorecard's red item) or follow one up."""
     _require_review(request)
     escalation = (
-        reads.clm_escalation_get_for_user(request.user, pk, write=True) if pk is not None else None
+        access.clm_escalation_get_for_user(request.user, pk, write=True) if pk is not None else None
     )
     countries = _review_countries(request)
     scope = access.scope_for(request.user, Perm.CLM_REVIEW)

@@ -24,7 +24,6 @@ from hrmonitor.clm.forms_sites import SiteForm, SitesImportForm
 from hrmonitor.clm.models import Service, ServiceSite, SiteKind
 from hrmonitor.core import access, tabular
 from hrmonitor.core import selectors as core_selectors
-from hrmonitor.core.roles import Perm
 from hrmonitor.framework.exports import Table
 from hrmonitor.framework.views import _export
 
@@ -34,11 +33,7 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 def _require_clm(request: HttpRequest) -> None:
     """The register's pages are for monitors, focal points and the Secretariat."""
-    user = request.user
-    if not (
-        access.has_perm(user, Perm.CLM_SUBMIT, anywhere=True)
-        or access.has_perm(user, Perm.CLM_REVIEW, anywhere=True)
-    ):
+    if not access.clm_participant(request.user):
         raise PermissionDenied
 
 

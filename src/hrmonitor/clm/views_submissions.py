@@ -59,11 +59,7 @@ EXPORT_TYPES = {
 
 def _require_clm_user(request: HttpRequest) -> None:
     """The submission pages are for monitors (their own) and reviewers (their countries)."""
-    user = request.user
-    if not (
-        access.has_perm(user, Perm.CLM_SUBMIT, anywhere=True)
-        or access.has_perm(user, Perm.CLM_REVIEW, anywhere=True)
-    ):
+    if not access.clm_participant(request.user):
         raise PermissionDenied
 
 

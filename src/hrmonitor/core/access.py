@@ -21,7 +21,14 @@ from hrmonitor.core.roles import MFA_REQUIRED_ROLES, Perm, Role, roles_with
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from hrmonitor.clm.models import Project, ServiceSite, Submission
+    from hrmonitor.clm.models import (
+        Escalation,
+        Form,
+        Project,
+        ServiceDelivery,
+        ServiceSite,
+        Submission,
+    )
     from hrmonitor.core.models import ApiToken, Job, RoleAssignment, User
     from hrmonitor.framework.models import DataValue, Evidence, ImportBatch
     from hrmonitor.monitoring.models import Event
@@ -317,6 +324,14 @@ def event_visible(user: AnyUser, event: Event) -> bool:
 # --- Community-led monitoring --------------------------------------------------------------
 
 
+def clm_participant(user: AnyUser) -> bool:
+    """Whether the user takes part in CLM somewhere: a monitor or focal point (CLM_SUBMIT) or
+    someone who runs it (CLM_REVIEW). The CLM pages, scorecards and OpenRosa are theirs."""
+    return has_perm(user, Perm.CLM_SUBMIT, anywhere=True) or has_perm(
+        user, Perm.CLM_REVIEW, anywhere=True
+    )
+
+
 def clm_projects_for_submitter(user: AnyUser) -> QuerySet[Project]:
     """The active projects whose forms `user` may download and fill: those they monitor for,
     and every project of the countries where they run CLM (CLM_REVIEW)."""
@@ -400,3 +415,52 @@ def clm_site_get_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Ser
     if write and not has_perm(user, Perm.CLM_REVIEW, site.country_id):
         raise PermissionDenied
     return site
+
+
+def clm_forms_visible_to(user: AnyUser) -> QuerySet[Form]:
+    """Every form for those who run CLM; the forms of their projects for monitors."""
+    from hrmonitor.clm.models import Form
+
+    if has_perm(user, Perm.CLM_REVIEW, anywhere=True):
+        return Form.objects.all()
+    projects = clm_projects_for_submitter(user)
+    return Form.objects.filter(pk__in=Form.objects.filter(projects__in=projects).values("pk"))
+
+
+def clm_escalations_visible_to(user: AnyUser) -> QuerySet[Escalation]:
+    """Escalations of the countries where the user runs CLM (CLM_REVIEW): the Secretariat all,
+    a focal point those of their countries, nobody else any."""
+    from hrmonitor.clm.models import Escalation
+
+    escalations = Escalation.objects.select_related("country", "site", "form")
+    return scope_for(user, Perm.CLM_REVIEW).filter(escalations)
+
+
+def clm_escalation_get_for_user(user: AnyUser, pk: int, *, write: bool = False) -> Escalation:
+    """An escalation the user may see (404 otherwise, also when it exists: no existence leak);
+    with `write`, also the right to change it in its country (403 otherwise)."""
+    escalation = clm_escalations_visible_to(user).filter(pk=pk).first()
+    if escalation is None:
+        raise Http404
+    if write and not has_perm(user, Perm.CLM_REVIEW, escalation.country_id):
+        raise PermissionDenied
+    return escalation
+
+
+def clm_deliveries_visible_to(user: AnyUser) -> QuerySet[ServiceDelivery]:
+    """Service delivery records of the countries where `user` runs CLM, with country and site."""
+    from hrmonitor.clm.models import ServiceDelivery
+
+    records = ServiceDelivery.objects.select_related("country", "site")
+    return scope_for(user, Perm.CLM_REVIEW).filter(records)
+
+
+def clm_delivery_get_for_user(user: AnyUser, pk: int, *, write: bool = False) -> ServiceDelivery:
+    """A record the user may see (404 otherwise, also when it exists elsewhere); with `write`,
+    one they may change (403 otherwise)."""
+    record = clm_deliveries_visible_to(user).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    if write and not has_perm(user, Perm.CLM_REVIEW, record.country_id):
+        raise PermissionDenied
+    return record

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from hrmonitor.core.access import has_perm, user_roles
+from hrmonitor.core.access import clm_participant, has_perm, user_roles
 from hrmonitor.core.roles import Perm
 from hrmonitor.core.selectors import demo_data_present
 
@@ -26,8 +26,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             "cases_write": has_perm(user, Perm.RIGHTS_WRITE_CASES, anywhere=True),
             "cases_export": has_perm(user, Perm.RIGHTS_EXPORT, anywhere=True),
             "case_findings": has_perm(user, Perm.RIGHTS_VIEW_STATISTICS, anywhere=True),
-            "clm": has_perm(user, Perm.CLM_SUBMIT, anywhere=True)
-            or has_perm(user, Perm.CLM_REVIEW, anywhere=True),
+            "clm": clm_participant(user),
             "clm_review": has_perm(user, Perm.CLM_REVIEW, anywhere=True),
             "clm_manage": has_perm(user, Perm.CLM_MANAGE, anywhere=True),
             "admin": user.is_authenticated and user.is_staff,

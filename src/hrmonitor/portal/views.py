@@ -164,6 +164,6 @@ def country(request: HttpRequest, iso2: str) -> HttpResponse:
                 country=country, today=today, threshold=rights_selectors.suppression_threshold()
             ),
             "clm_summary": clm_scorecards.country_summary(country, today=today),
-            "clm_reader": clm_scorecards.clm_scorecards_allowed(request.user),
+            "clm_reader": access.clm_participant(request.user),
         },
     )
